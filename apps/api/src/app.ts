@@ -1,0 +1,107 @@
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { createOrm, migrateControlPlane } from './db/orm.js';
+import type { Env } from './env.js';
+import { healthPlugin } from './plugins/health.js';
+import { trpcPlugin } from './plugins/trpc.js';
+import { webPlugin } from './plugins/web.js';
+import { createCognitoDirectory } from './services/cognito.js';
+import type { AppServices } from './services/index.js';
+import { createS3Client } from './services/s3.js';
+import { createAccessTokenVerifier } from './services/token-verifier.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    services: AppServices;
+  }
+}
+
+export interface BuildOptions {
+  /** Where log lines go (tests capture them); stdout by default. */
+  logStream?: NodeJS.WritableStream;
+  /** Apply pending control-plane migrations before serving (default true). */
+  migrate?: boolean;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
+
+/** Paths and fields that must never reach a log line. */
+export const LOG_REDACTIONS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'headers.authorization',
+  'headers.cookie',
+  '*.password',
+  '*.newPassword',
+  '*.accessToken',
+  '*.idToken',
+  '*.refreshToken',
+];
+
+function loggerOptions(env: Env, stream?: NodeJS.WritableStream): FastifyServerOptions['logger'] {
+  return {
+    level: env.LOG_LEVEL,
+    redact: { paths: LOG_REDACTIONS, censor: '[redacted]' },
+    serializers: {
+      // Path only: a query string may carry tRPC inputs.
+      req: (req: { method: string; url: string; id: string }) => ({ method: req.method, path: req.url.split('?')[0] }),
+    },
+    ...(stream ? { stream } : {}),
+  };
+}
+
+/** Builds the API without listening: tests call `app.inject()` or listen on port 0. */
+export async function buildApp(env: Env, options: BuildOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: loggerOptions(env, options.logStream),
+    // Accept a caller's request id (a load balancer's) when it is sane; otherwise make one.
+    genReqId: (req) => {
+      const incoming = req.headers['x-request-id'];
+      return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    },
+    requestIdLogLabel: 'reqId',
+    trustProxy: true,
+    bodyLimit: 1024 * 1024,
+  });
+
+  const orm = await createOrm({ databaseUrl: env.DATABASE_URL, poolMax: env.DATABASE_POOL_MAX });
+  const services: AppServices = {
+    env,
+    orm,
+    verifier: createAccessTokenVerifier({
+      issuer: env.cognitoIssuer,
+      jwksUri: env.cognitoJwksUri,
+      clientIds: env.cognitoClientIds,
+    }),
+    cognito: createCognitoDirectory({ region: env.COGNITO_REGION, endpoint: env.COGNITO_ENDPOINT }),
+    s3: createS3Client(env),
+  };
+  app.decorate('services', services);
+  app.addHook('onClose', async () => {
+    await orm.close();
+    services.cognito.destroy();
+    services.s3.destroy();
+  });
+
+  if (options.migrate ?? true) {
+    const applied = await migrateControlPlane(orm);
+    if (applied.length) app.log.info({ applied }, 'control-plane migrations applied');
+  }
+
+  app.addHook('onRequest', async (req, reply) => {
+    reply.header('x-request-id', req.id);
+  });
+
+  await app.register(webPlugin, { env });
+  await app.register(healthPlugin, { services });
+  await app.register(trpcPlugin, { services });
+
+  // Fetch the signing keys early; a failure is reported by /health/ready, not fatal at start.
+  app.addHook('onReady', async () => {
+    services.verifier.hydrate().catch((err: unknown) => {
+      app.log.warn({ err }, 'could not fetch the Cognito JWKS yet');
+    });
+  });
+
+  return app;
+}

@@ -1,0 +1,7 @@
+import type { MigrationObject } from '@mikro-orm/core';
+import { Migration20261123143831_users } from './Migration20261123143831_users.js';
+
+/** Control-plane migrations in the order they apply. Add each generated migration here. */
+export const controlPlaneMigrations: MigrationObject[] = [
+  { name: 'Migration20261123143831_users', class: Migration20261123143831_users },
+];

@@ -1,0 +1,129 @@
+import { z } from 'zod';
+
+/** `true`/`false`/`1`/`0` from the environment; `z.coerce.boolean` would read "false" as true. */
+const flag = z
+  .enum(['true', 'false', '1', '0'], { message: 'must be true or false' })
+  .transform((v) => v === 'true' || v === '1');
+
+const commaList = z
+  .string()
+  .transform((s) =>
+    s
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean),
+  )
+  .default([]);
+
+const EnvObject = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+
+  DATABASE_URL: z
+    .url({ message: 'must be a postgres:// URL' })
+    .refine((u) => /^postgres(ql)?:\/\//.test(u), 'must be a postgres:// URL'),
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(500).default(10),
+
+  COGNITO_REGION: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$|^local$/, 'must be an AWS region such as eu-west-1'),
+  COGNITO_USER_POOL_ID: z.string().min(1),
+  COGNITO_SPA_CLIENT_ID: z.string().min(1),
+  COGNITO_SERVER_CLIENT_ID: z.string().min(1).optional(),
+  COGNITO_SERVER_CLIENT_SECRET: z.string().min(1).optional(),
+  COGNITO_EXTRA_CLIENT_IDS: commaList,
+  COGNITO_ENDPOINT: z.url().optional(),
+
+  S3_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be a valid S3 bucket name'),
+  S3_REGION: z.string().min(1).default('us-east-1'),
+  S3_ENDPOINT: z.url().optional(),
+  S3_FORCE_PATH_STYLE: flag.optional(),
+  S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+
+  WEB_DIST_DIR: z.string().min(1).optional(),
+  TRPC_MAX_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(50),
+});
+
+const EnvSchema = EnvObject.superRefine((env, ctx) => {
+  if (Boolean(env.S3_ACCESS_KEY_ID) !== Boolean(env.S3_SECRET_ACCESS_KEY)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['S3_SECRET_ACCESS_KEY'],
+      message: 'S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY are set together or not at all',
+    });
+  }
+  if (Boolean(env.COGNITO_SERVER_CLIENT_ID) !== Boolean(env.COGNITO_SERVER_CLIENT_SECRET)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['COGNITO_SERVER_CLIENT_SECRET'],
+      message: 'COGNITO_SERVER_CLIENT_ID and COGNITO_SERVER_CLIENT_SECRET are set together or not at all',
+    });
+  }
+  // The emulator signs with a private key published in its npm package: anyone can forge its tokens.
+  if (env.NODE_ENV === 'production' && env.COGNITO_ENDPOINT) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['COGNITO_ENDPOINT'],
+      message: 'a Cognito emulator cannot be used with NODE_ENV=production (its signing key is public)',
+    });
+  }
+});
+
+const DatabaseEnvSchema = EnvObject.pick({ DATABASE_URL: true, DATABASE_POOL_MAX: true, LOG_LEVEL: true });
+export type DatabaseEnv = Readonly<z.output<typeof DatabaseEnvSchema>>;
+
+export type EnvInput = z.input<typeof EnvSchema>;
+
+export interface Env extends Readonly<z.output<typeof EnvSchema>> {
+  /** The token issuer every access token must carry. */
+  readonly cognitoIssuer: string;
+  readonly cognitoJwksUri: string;
+  /** App clients whose access tokens the API accepts. */
+  readonly cognitoClientIds: readonly string[];
+}
+
+export class EnvError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'EnvError';
+  }
+}
+
+/** Parses the environment once; every problem is reported with the variable's name and the reason. */
+function parseWith<S extends z.ZodType>(schema: S, source: Record<string, string | undefined>): z.output<S> {
+  // Empty strings count as unset, as in most .env tooling.
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
+  const result = schema.safeParse(cleaned);
+  if (!result.success) {
+    throw new EnvError(
+      result.error.issues.map((issue) => {
+        const name = issue.path.join('.') || '(environment)';
+        const reason = issue.code === 'invalid_type' && issue.input === undefined ? 'is required' : issue.message;
+        return `${name} ${reason}`;
+      }),
+    );
+  }
+  return result.data;
+}
+
+/** Only what a database CLI (migrate) needs. */
+export function parseDatabaseEnv(source: Record<string, string | undefined>): DatabaseEnv {
+  return Object.freeze(parseWith(DatabaseEnvSchema, source));
+}
+
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const env = parseWith(EnvSchema, source);
+  const issuer = env.COGNITO_ENDPOINT
+    ? `${env.COGNITO_ENDPOINT.replace(/\/+$/, '')}/${env.COGNITO_USER_POOL_ID}`
+    : `https://cognito-idp.${env.COGNITO_REGION}.amazonaws.com/${env.COGNITO_USER_POOL_ID}`;
+  const clientIds = [env.COGNITO_SPA_CLIENT_ID, env.COGNITO_SERVER_CLIENT_ID, ...env.COGNITO_EXTRA_CLIENT_IDS].filter(
+    (id): id is string => Boolean(id),
+  );
+  return Object.freeze({
+    ...env,
+    cognitoIssuer: issuer,
+    cognitoJwksUri: `${issuer}/.well-known/jwks.json`,
+    cognitoClientIds: [...new Set(clientIds)],
+  });
+}

@@ -1,0 +1,25 @@
+import fp from 'fastify-plugin';
+import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from '@trpc/server/adapters/fastify';
+import { appRouter, type AppRouter } from '../router/root.js';
+import type { AppServices } from '../services/index.js';
+import { createContextFactory } from '../trpc.js';
+
+export const trpcPlugin = fp<{ services: AppServices }>(async (app, { services }) => {
+  await app.register(fastifyTRPCPlugin, {
+    prefix: '/trpc',
+    trpcOptions: {
+      router: appRouter,
+      createContext: createContextFactory(services),
+      allowBatching: true,
+      maxBatchSize: services.env.TRPC_MAX_BATCH_SIZE,
+      onError({ error, path, req }) {
+        // Client errors are part of normal traffic; only failures on our side are logged as errors.
+        if (error.code === 'INTERNAL_SERVER_ERROR') {
+          req.log.error({ err: error.cause ?? error, path }, 'procedure failed');
+        } else {
+          req.log.info({ path, code: error.code }, error.message);
+        }
+      },
+    },
+  } satisfies FastifyTRPCPluginOptions<AppRouter>);
+});
