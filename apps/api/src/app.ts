@@ -59,12 +59,15 @@ export async function buildApp(env: Env, options: BuildOptions = {}): Promise<Fa
       const incoming = req.headers['x-request-id'];
       return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
     },
-    requestIdLogLabel: 'reqId',
     trustProxy: true,
     bodyLimit: 1024 * 1024,
   });
 
-  const orm = await createOrm({ databaseUrl: env.DATABASE_URL, poolMax: env.DATABASE_POOL_MAX });
+  const orm = await createOrm({
+    databaseUrl: env.DATABASE_URL,
+    poolMax: env.DATABASE_POOL_MAX,
+    log: (message) => app.log.info({ component: 'orm' }, message),
+  });
   const services: AppServices = {
     env,
     orm,

@@ -45,6 +45,9 @@ const EnvObject = z.object({
   TRPC_MAX_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(50),
 });
 
+/** Every variable the API reads (the README documents each one). */
+export const ENV_VARIABLES: readonly string[] = Object.keys(EnvObject.shape);
+
 const EnvSchema = EnvObject.superRefine((env, ctx) => {
   if (Boolean(env.S3_ACCESS_KEY_ID) !== Boolean(env.S3_SECRET_ACCESS_KEY)) {
     ctx.addIssue({

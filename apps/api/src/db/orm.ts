@@ -9,6 +9,8 @@ export interface OrmSettings {
   databaseUrl: string;
   poolMax: number;
   debug?: boolean;
+  /** Where the ORM's own messages (migrations applied) go; the console by default. */
+  log?: (message: string) => void;
 }
 
 /** Any number of API instances may start at once; only one applies migrations at a time. */
@@ -21,6 +23,7 @@ export function ormConfig(settings: OrmSettings): Options {
     extensions: [Migrator],
     pool: { min: 0, max: settings.poolMax },
     debug: settings.debug ?? false,
+    ...(settings.log ? { logger: settings.log } : {}),
     // Entities are declared with defineEntity; no reflection or discovery from files.
     discovery: { warnWhenNoEntities: true },
     migrations: {
