@@ -1,0 +1,41 @@
+import { Link, NavLink, Outlet, useNavigation } from 'react-router';
+import { SignOutButton } from '../features/auth/SignOutButton';
+import { useSession } from '../features/auth/session';
+
+/** The frame of every signed-in page: product name, navigation, who is signed in, sign-out. */
+export function AppShell() {
+  const { user } = useSession();
+  const navigation = useNavigation();
+  return (
+    <div className="shell">
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      {navigation.state === 'loading' ? <div className="route-progress" aria-hidden="true" /> : null}
+      <header className="topbar">
+        <div className="topbar__inner">
+          <Link to="/" className="brand" aria-label="Tenantry home">
+            <img className="brand__mark" src="/favicon.svg" alt="" width={24} height={24} />
+            <span className="brand__name">Tenantry</span>
+          </Link>
+          <nav className="topbar__nav" aria-label="Main">
+            <NavLink to="/" end className="nav-link">
+              Overview
+            </NavLink>
+          </nav>
+          <div className="topbar__user">
+            {user?.email ? (
+              <span className="topbar__email" data-testid="header-email" title={user.email}>
+                {user.email}
+              </span>
+            ) : null}
+            <SignOutButton />
+          </div>
+        </div>
+      </header>
+      <main id="main" className="content" tabIndex={-1}>
+        <Outlet />
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,34 @@
+import { createBrowserRouter } from 'react-router';
+import { PageSpinner } from '../components/Spinner';
+import { RequireAuth } from '../features/auth/RequireAuth';
+import { NotFoundPage, RouteErrorPage } from './StatusPages';
+
+export const router = createBrowserRouter([
+  {
+    id: 'root',
+    HydrateFallback: () => <PageSpinner />,
+    ErrorBoundary: RouteErrorPage,
+    children: [
+      {
+        path: 'sign-in',
+        lazy: async () => ({ Component: (await import('../features/auth/SignInPage')).SignInPage }),
+      },
+      {
+        Component: RequireAuth,
+        children: [
+          {
+            lazy: async () => ({ Component: (await import('./AppShell')).AppShell }),
+            children: [
+              {
+                index: true,
+                lazy: async () => ({ Component: (await import('../features/home/HomePage')).HomePage }),
+              },
+              // Unknown addresses ask to sign in first: a deep link may be a page this user can open.
+              { path: '*', Component: NotFoundPage },
+            ],
+          },
+        ],
+      },
+    ],
+  },
+]);

@@ -1,0 +1,22 @@
+import { useSession } from '../auth/session';
+import { MeCard } from './MeCard';
+import { SessionCard } from './SessionCard';
+
+export function HomePage() {
+  const { user } = useSession();
+  return (
+    <>
+      <title>Overview · Tenantry</title>
+      <div className="page-header">
+        <h1 className="page-title">Overview</h1>
+        <p className="page-subtitle">
+          {user?.email ? `Signed in as ${user.email}.` : 'You are signed in.'} Your account and session at a glance.
+        </p>
+      </div>
+      <div className="card-grid">
+        <MeCard />
+        <SessionCard />
+      </div>
+    </>
+  );
+}
