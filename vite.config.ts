@@ -43,6 +43,16 @@ export default defineConfig({
       },
       {
         resolve: { conditions: sourceConditions },
+        ssr: { resolve: { conditions: sourceConditions } },
+        test: {
+          name: 'repo',
+          root: './tests/repo',
+          include: ['*.test.ts'],
+          environment: 'node',
+        },
+      },
+      {
+        resolve: { conditions: sourceConditions },
         test: {
           name: 'web',
           root: './apps/web',
