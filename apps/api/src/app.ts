@@ -38,8 +38,24 @@ export const LOG_REDACTIONS = [
   '*.refreshToken',
 ];
 
+/** Human-readable lines in development, when pino-pretty is installed; JSON everywhere else. */
+function prettyTransport(env: Env): { target: string; options: Record<string, unknown> } | undefined {
+  const format = env.LOG_FORMAT ?? (env.NODE_ENV === 'development' ? 'pretty' : 'json');
+  if (format !== 'pretty') return undefined;
+  try {
+    return {
+      target: import.meta.resolve('pino-pretty'),
+      options: { translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname', singleLine: true },
+    };
+  } catch {
+    return undefined; // a production install without development dependencies
+  }
+}
+
 function loggerOptions(env: Env, stream?: NodeJS.WritableStream): FastifyServerOptions['logger'] {
+  const transport = stream ? undefined : prettyTransport(env);
   return {
+    ...(transport ? { transport } : {}),
     level: env.LOG_LEVEL,
     redact: { paths: LOG_REDACTIONS, censor: '[redacted]' },
     serializers: {

@@ -14,6 +14,8 @@ import { isPortFree } from '../local-stack/ports.js';
 import { hasExited, onLines } from '../local-stack/processes.js';
 
 const began = performance.now();
+// Development runs on the machine's Node; the AWS SDK's Node 20 notice is for deployments (see README).
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
 const apiDir = join(repoRoot, 'apps', 'api');
 const webDir = join(repoRoot, 'apps', 'web');
@@ -158,6 +160,9 @@ async function main(): Promise<void> {
     ...stack.env,
     ...color,
     PORT: String(apiPort),
+    // Development runs on the machine's Node; the SDK's Node 20 notice is for deployments (see README).
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED:
+      process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ?? '1',
   });
   launch(
     'web',

@@ -23,7 +23,7 @@ export function ormConfig(settings: OrmSettings): Options {
     extensions: [Migrator],
     pool: { min: 0, max: settings.poolMax },
     debug: settings.debug ?? false,
-    ...(settings.log ? { logger: settings.log } : {}),
+    ...(settings.log ? { logger: settings.log, colors: false } : {}),
     // Entities are declared with defineEntity; no reflection or discovery from files.
     discovery: { warnWhenNoEntities: true },
     migrations: {
