@@ -77,6 +77,8 @@ export async function buildApp(env: Env, options: BuildOptions = {}): Promise<Fa
     },
     trustProxy: true,
     bodyLimit: 1024 * 1024,
+    // A tRPC batch names its procedures in one path segment ("a.b,c.d,…"): the default 100 answers 414.
+    routerOptions: { maxParamLength: 5000 },
   });
 
   const orm = await createOrm({

@@ -92,6 +92,23 @@ describe('auth.me', () => {
   });
 });
 
+describe('batching', () => {
+  it('runs a batch of procedures in one request, and refuses one larger than TRPC_MAX_BATCH_SIZE', async () => {
+    const user = await createUser();
+    const limit = t.app.services.env.TRPC_MAX_BATCH_SIZE;
+    const batch = (n: number) => `/trpc/${Array.from({ length: n }, () => 'auth.me').join(',')}?batch=1`;
+    const ok = await t.app.inject({ method: 'GET', url: batch(limit), headers: bearer(user.tokens.accessToken) });
+    expect(ok.statusCode).toBe(200);
+    expect(ok.json<unknown[]>()).toHaveLength(limit);
+    const tooMany = await t.app.inject({
+      method: 'GET',
+      url: batch(limit + 1),
+      headers: bearer(user.tokens.accessToken),
+    });
+    expect(tooMany.statusCode).toBe(400);
+  });
+});
+
 describe('request logs', () => {
   it('carry the request id on every line and never the token', async () => {
     const user = await createUser();

@@ -1,4 +1,7 @@
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOrm, migrateControlPlane, type Orm } from '../src/db/orm.js';
@@ -44,5 +47,35 @@ describe('control-plane migrations', () => {
     const orm = await createOrm({ databaseUrl: url, poolMax: 2 });
     orms.push(orm);
     expect(await migrateControlPlane(orm)).toEqual([]);
+  });
+});
+
+describe('the migrate command', () => {
+  const run = (databaseUrl: string) =>
+    promisify(execFile)(process.execPath, ['--import', 'tsx', '--conditions=@tenantry/source', 'src/cli/migrate.ts'], {
+      cwd: fileURLToPath(new URL('..', import.meta.url)),
+      env: { ...process.env, DATABASE_URL: databaseUrl },
+    });
+
+  it('applies pending migrations to a new database, then reports it up to date', async () => {
+    const name = `${dbName}_cli`;
+    await admin.query(`create database "${name}"`);
+    try {
+      const target = new URL(url);
+      target.pathname = `/${name}`;
+      expect((await run(target.toString())).stdout).toContain(`Applied: ${controlPlaneMigrations[0]!.name}`);
+      expect((await run(target.toString())).stdout).toContain('Control plane is up to date.');
+    } finally {
+      await admin.query(`drop database if exists "${name}" with (force)`);
+    }
+  });
+
+  it('names the missing variable', async () => {
+    const failure = await run('').then(
+      () => undefined,
+      (err: { code: number; stderr: string }) => err,
+    );
+    expect(failure?.code).toBe(1);
+    expect(failure?.stderr).toContain('DATABASE_URL is required');
   });
 });

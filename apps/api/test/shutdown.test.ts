@@ -6,13 +6,27 @@ import { stackEnv } from './helpers/stack-env.js';
 
 const apiDir = fileURLToPath(new URL('..', import.meta.url));
 
-/** Starts the real entry point (src/main.ts) as its own process and waits for it to listen. */
-async function startApi(extraEnv: Record<string, string> = {}) {
-  const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=@tenantry/source', 'src/main.ts'], {
+/** The real entry point (src/main.ts) as its own process. */
+function spawnApi(env: Record<string, string | undefined>) {
+  return spawn(process.execPath, ['--import', 'tsx', '--conditions=@tenantry/source', 'src/main.ts'], {
     cwd: apiDir,
-    env: { ...process.env, ...stackEnv(), NODE_ENV: 'test', PORT: '0', LOG_LEVEL: 'info', ...extraEnv },
+    env: { ...process.env, ...stackEnv(), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+}
+
+/** Runs the entry point until it exits; returns its exit code and standard error. */
+async function failedStart(env: Record<string, string | undefined>) {
+  const child = spawnApi(env);
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const [code] = (await once(child, 'exit')) as [number | null];
+  return { code, stderr };
+}
+
+/** Starts the entry point and waits for it to listen. */
+async function startApi() {
+  const child = spawnApi({ NODE_ENV: 'test', PORT: '0', LOG_LEVEL: 'info' });
   let output = '';
   child.stdout.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr.on('data', (d: Buffer) => (output += d.toString()));
@@ -44,14 +58,7 @@ describe('the API process', () => {
   });
 
   it('refuses to start on a bad configuration, naming the variable', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=@tenantry/source', 'src/main.ts'], {
-      cwd: apiDir,
-      env: { ...process.env, ...stackEnv(), PORT: 'eighty', S3_BUCKET: '' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const [code] = (await once(child, 'exit')) as [number | null];
+    const { code, stderr } = await failedStart({ PORT: 'eighty', S3_BUCKET: '' });
     expect(code).toBe(1);
     expect(stderr).toContain('Invalid configuration');
     expect(stderr).toContain('PORT');
@@ -59,14 +66,7 @@ describe('the API process', () => {
   });
 
   it('refuses to start in production with the emulator as issuer', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=@tenantry/source', 'src/main.ts'], {
-      cwd: apiDir,
-      env: { ...process.env, ...stackEnv(), NODE_ENV: 'production', PORT: '0' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const [code] = (await once(child, 'exit')) as [number | null];
+    const { code, stderr } = await failedStart({ NODE_ENV: 'production', PORT: '0' });
     expect(code).toBe(1);
     expect(stderr).toMatch(/COGNITO_ENDPOINT a Cognito emulator cannot be used with NODE_ENV=production/);
   });
