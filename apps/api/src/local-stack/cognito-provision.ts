@@ -19,6 +19,7 @@ import {
   UserNotFoundException,
 } from '@aws-sdk/client-cognito-identity-provider';
 
+import { PASSWORD_POLICY } from '@tenantry/shared';
 import { isRecord, readJson, writeJsonAtomic } from './files.js';
 
 export const POOL_NAME = 'tenantry-local';
@@ -122,12 +123,13 @@ export async function provisionCognito(endpoint: string, stateFile: string): Pro
           UsernameAttributes: ['email'],
           AutoVerifiedAttributes: ['email'],
           Policies: {
+            // The policy the SPA's checklist shows (packages/shared).
             PasswordPolicy: {
-              MinimumLength: 8,
-              RequireUppercase: true,
-              RequireLowercase: true,
-              RequireNumbers: true,
-              RequireSymbols: false,
+              MinimumLength: PASSWORD_POLICY.minLength,
+              RequireUppercase: PASSWORD_POLICY.requireUppercase,
+              RequireLowercase: PASSWORD_POLICY.requireLowercase,
+              RequireNumbers: PASSWORD_POLICY.requireNumbers,
+              RequireSymbols: PASSWORD_POLICY.requireSymbols,
             },
           },
         }),
