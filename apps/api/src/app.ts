@@ -6,6 +6,9 @@ import { healthPlugin } from './plugins/health.js';
 import { trpcPlugin } from './plugins/trpc.js';
 import { webPlugin } from './plugins/web.js';
 import { createCognitoDirectory } from './services/cognito.js';
+import { createAuthService } from './services/auth.js';
+import { createBruteForceGuard } from './services/brute-force.js';
+import { createCognitoAuth } from './services/cognito-auth.js';
 import type { AppServices } from './services/index.js';
 import { createS3Client } from './services/s3.js';
 import { createAccessTokenVerifier } from './services/token-verifier.js';
@@ -66,6 +69,13 @@ function loggerOptions(env: Env, stream?: NodeJS.WritableStream): FastifyServerO
   };
 }
 
+/** A hop count as the function Fastify applies for it (its types take booleans, addresses or a function). */
+function trustProxyOption(
+  value: boolean | number | string,
+): boolean | string | ((address: string, hop: number) => boolean) {
+  return typeof value === 'number' ? (_address, hop) => hop < value : value;
+}
+
 /** Builds the API without listening: tests call `app.inject()` or listen on port 0. */
 export async function buildApp(env: Env, options: BuildOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
@@ -75,7 +85,7 @@ export async function buildApp(env: Env, options: BuildOptions = {}): Promise<Fa
       const incoming = req.headers['x-request-id'];
       return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
     },
-    trustProxy: true,
+    trustProxy: trustProxyOption(env.TRUST_PROXY),
     bodyLimit: 1024 * 1024,
     // A tRPC batch names its procedures in one path segment ("a.b,c.d,…"): the default 100 answers 414.
     routerOptions: { maxParamLength: 5000 },
@@ -86,6 +96,16 @@ export async function buildApp(env: Env, options: BuildOptions = {}): Promise<Fa
     poolMax: env.DATABASE_POOL_MAX,
     log: (message) => app.log.info({ component: 'orm' }, message),
   });
+  const cognitoAuth =
+    env.COGNITO_SERVER_CLIENT_ID && env.COGNITO_SERVER_CLIENT_SECRET
+      ? createCognitoAuth({
+          region: env.COGNITO_REGION,
+          endpoint: env.COGNITO_ENDPOINT,
+          clientId: env.COGNITO_SERVER_CLIENT_ID,
+          clientSecret: env.COGNITO_SERVER_CLIENT_SECRET,
+        })
+      : undefined;
+  const bruteForce = createBruteForceGuard(env, app.log.child({ component: 'rate-limit' }));
   const services: AppServices = {
     env,
     orm,
@@ -96,12 +116,17 @@ export async function buildApp(env: Env, options: BuildOptions = {}): Promise<Fa
     }),
     cognito: createCognitoDirectory({ region: env.COGNITO_REGION, endpoint: env.COGNITO_ENDPOINT }),
     s3: createS3Client(env),
+    cognitoAuth,
+    bruteForce,
+    auth: createAuthService(cognitoAuth, bruteForce),
   };
   app.decorate('services', services);
   app.addHook('onClose', async () => {
     await orm.close();
     services.cognito.destroy();
     services.s3.destroy();
+    services.cognitoAuth?.destroy();
+    await services.bruteForce.close();
   });
 
   if (options.migrate ?? true) {

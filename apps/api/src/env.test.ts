@@ -81,6 +81,13 @@ describe('parseEnv', () => {
     expect(parseEnv({ ...valid, S3_FORCE_PATH_STYLE: '1' }).S3_FORCE_PATH_STYLE).toBe(true);
   });
 
+  it('reads TRUST_PROXY as off, on, a hop count or addresses', () => {
+    expect(parseEnv(valid).TRUST_PROXY).toBe(false);
+    expect(parseEnv({ ...valid, TRUST_PROXY: 'true' }).TRUST_PROXY).toBe(true);
+    expect(parseEnv({ ...valid, TRUST_PROXY: '2' }).TRUST_PROXY).toBe(2);
+    expect(parseEnv({ ...valid, TRUST_PROXY: '10.0.0.0/8,127.0.0.1' }).TRUST_PROXY).toBe('10.0.0.0/8,127.0.0.1');
+  });
+
   it('requires credentials and client secrets in pairs', () => {
     expect(problemsOf({ ...valid, S3_ACCESS_KEY_ID: 'AKIA' })).toEqual([
       'S3_SECRET_ACCESS_KEY S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY are set together or not at all',

@@ -15,6 +15,8 @@ const commaList = z
   )
   .default([]);
 
+const attempts = (fallback: number) => z.coerce.number().int().min(1).max(100_000).default(fallback);
+
 const EnvObject = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   HOST: z.string().min(1).default('127.0.0.1'),
@@ -43,6 +45,33 @@ const EnvObject = z.object({
   S3_ACCESS_KEY_ID: z.string().min(1).optional(),
   S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
 
+  /** Shared store for rate limits (several API instances count together); memory when unset. */
+  REDIS_URL: z
+    .url({ message: 'must be a redis:// or rediss:// URL' })
+    .refine((u) => /^rediss?:\/\//.test(u), 'must be a redis:// or rediss:// URL')
+    .optional(),
+  /** Brute-force limits of the auth procedures: attempts per account and per client IP in one window. */
+  AUTH_SIGNIN_LIMIT_ACCOUNT: attempts(5),
+  AUTH_SIGNIN_LIMIT_IP: attempts(20),
+  AUTH_FORGOT_LIMIT_ACCOUNT: attempts(5),
+  AUTH_FORGOT_LIMIT_IP: attempts(20),
+  AUTH_CONFIRM_LIMIT_ACCOUNT: attempts(5),
+  AUTH_CONFIRM_LIMIT_IP: attempts(20),
+  AUTH_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
+
+  /**
+   * Which proxies may tell the client's address (X-Forwarded-For): `false` (default, the socket's
+   * address), `true` (any: only behind a proxy that overwrites the header), a hop count, or addresses/CIDRs.
+   * Per-IP limits rely on it: trusting a header clients can set lets them pick their address.
+   */
+  TRUST_PROXY: z
+    .string()
+    .default('false')
+    .transform((v): boolean | number | string => {
+      if (v === 'true' || v === 'false') return v === 'true';
+      if (/^\d+$/.test(v)) return Number(v);
+      return v; // addresses/CIDRs, comma-separated, as Fastify takes them
+    }),
   WEB_DIST_DIR: z.string().min(1).optional(),
   TRPC_MAX_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(50),
 });

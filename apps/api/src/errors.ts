@@ -1,14 +1,31 @@
 import { TRPCError } from '@trpc/server';
 import type { AppCode } from '@tenantry/shared';
+import type { z } from 'zod';
 
 type TRPCCode = TRPCError['code'];
 
 /** A TRPCError that carries one of the stable application codes clients branch on. */
 export class AppError extends TRPCError {
   readonly appCode: AppCode;
-  constructor(opts: { code: TRPCCode; appCode: AppCode; message: string; cause?: unknown }) {
+  /** For TOO_MANY_REQUESTS: sent as the `Retry-After` header. */
+  readonly retryAfterSeconds: number | undefined;
+  /**
+   * Field errors sent as `data.zodError` (a Zod 4 ZodError is not an Error, so TRPCError would wrap it
+   * as a `cause`; it is kept here as it is).
+   */
+  readonly fieldErrors: z.ZodError | undefined;
+  constructor(opts: {
+    code: TRPCCode;
+    appCode: AppCode;
+    message: string;
+    cause?: unknown;
+    retryAfterSeconds?: number;
+    fieldErrors?: z.ZodError;
+  }) {
     super({ code: opts.code, message: opts.message, cause: opts.cause });
     this.appCode = opts.appCode;
+    this.retryAfterSeconds = opts.retryAfterSeconds;
+    this.fieldErrors = opts.fieldErrors;
   }
 }
 

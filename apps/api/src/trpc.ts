@@ -6,6 +6,7 @@ import { initTRPC } from '@trpc/server';
 import type { CreateFastifyContextOptions } from '@trpc/server/adapters/fastify';
 import { z } from 'zod';
 import { AppError, appCodeOf } from './errors.js';
+import { Secret } from './secret.js';
 import type { AppServices } from './services/index.js';
 import { TokenVerificationError } from './services/token-verifier.js';
 import { ensureUser } from './services/users.js';
@@ -21,7 +22,9 @@ const t = initTRPC.context<Context>().create({
   errorFormatter({ shape, error, ctx }) {
     const development = ctx?.services.env.NODE_ENV === 'development';
     const internal = error.code === 'INTERNAL_SERVER_ERROR';
-    const zodError = error.cause instanceof z.ZodError ? z.flattenError(error.cause) : null;
+    const fields =
+      error.cause instanceof z.ZodError ? error.cause : error instanceof AppError ? error.fieldErrors : undefined;
+    const zodError = fields ? z.flattenError(fields) : null;
     return {
       ...shape,
       // Never leak internals to clients outside development; the log has the details under this request id.
@@ -79,11 +82,26 @@ export const authedProcedure = t.procedure.use(async ({ ctx, next }) => {
     throw err;
   }
   const em = orm.em.fork();
-  const user = await ensureUser(em, claims.sub, () => cognito.profileOf(token));
+  const user = await ensureUser(em, claims.sub, () =>
+    cognito.profileOf(token).catch((err: unknown) => {
+      // First sight of a user Cognito no longer knows (deleted, or signed out everywhere): refuse.
+      const name = err instanceof Error ? err.name : '';
+      if (name === 'UserNotFoundException' || name === 'NotAuthorizedException') {
+        throw new AppError({
+          code: 'UNAUTHORIZED',
+          appCode: 'TOKEN_INVALID',
+          message: 'This session is no longer valid',
+        });
+      }
+      throw err;
+    }),
+  );
   return next({
     ctx: {
       em,
       user,
+      /** The caller's access token, for Cognito calls on their behalf; prints as "[redacted]". */
+      accessToken: new Secret(token),
       groups: claims.groups,
       isSuperadmin: claims.groups.includes('superadmin'),
       log: ctx.log.child({ userId: user.id }),

@@ -59,7 +59,15 @@ export type ConfirmSignUpInput = z.infer<typeof ConfirmSignUpInput>;
 export const EmailOnlyInput = z.object({ email: Email });
 export type EmailOnlyInput = z.infer<typeof EmailOnlyInput>;
 
-export const RefreshInput = z.object({ refreshToken: z.string().min(1) });
+export const RefreshInput = z.object({
+  refreshToken: z.string().min(1),
+  /**
+   * The user's Cognito username (the `sub` of the ID token, or `username` of the access token). With a
+   * confidential app client, Cognito computes the refresh call's SECRET_HASH over it; the API reads it
+   * from the refresh token when it can (the emulator's are JWTs, real Cognito's are encrypted).
+   */
+  username: z.string().min(1).max(128).optional(),
+});
 export type RefreshInput = z.infer<typeof RefreshInput>;
 
 export const ConfirmForgotPasswordInput = z.object({ email: Email, code: ConfirmationCode, newPassword: NewPassword });

@@ -13,6 +13,16 @@ export const AppCode = z.enum([
   'VALIDATION_FAILED',
   'CONFLICT',
   'RATE_LIMITED',
+  /** Sign-in failed: wrong password or unknown email (deliberately indistinguishable). */
+  'INVALID_CREDENTIALS',
+  /** The account exists but its email was never confirmed: confirm it, or resend the code. */
+  'USER_NOT_CONFIRMED',
+  /** Cognito asks for a step the API does not run (e.g. a new password for an admin-created user). */
+  'PASSWORD_RESET_REQUIRED',
+  /** A confirmation or reset code that is wrong. */
+  'CODE_INVALID',
+  /** A confirmation or reset code that expired: ask for a new one. */
+  'CODE_EXPIRED',
   'TENANT_MISMATCH',
   'TENANT_NOT_READY',
   'TENANT_SUSPENDED',

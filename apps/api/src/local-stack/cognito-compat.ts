@@ -12,8 +12,11 @@
  *   issued before T are refused, as Cognito does.
  * - InitiateAuth / RespondToAuthChallenge with SRP or USER_AUTH: the emulator cannot do them; refused
  *   with a clear message (the SPA uses USER_PASSWORD_AUTH against the local stack).
+ * - SECRET_HASH: the emulator accepts any (or none). For app clients with a secret the proxy checks it
+ *   as Cognito does, base64(HMAC-SHA256(secret, username + clientId)), on the calls that carry one, and
+ *   the ClientSecret of RevokeToken, so a wrong secret fails locally as it would in production.
  */
-import { randomUUID } from 'node:crypto';
+import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import {
   Agent,
   type IncomingHttpHeaders,
@@ -307,6 +310,69 @@ export async function startCompatProxy(options: CompatProxyOptions): Promise<Com
     );
   }
 
+  /** The username and SECRET_HASH a call carries, for the calls Cognito checks a hash on. */
+  function secretHashOf(operation: string, input: Json): { usernames: string[]; hash: unknown } | undefined {
+    switch (operation) {
+      case 'SignUp':
+      case 'ConfirmSignUp':
+      case 'ResendConfirmationCode':
+      case 'ForgotPassword':
+      case 'ConfirmForgotPassword':
+        return { usernames: [text(input.Username) ?? ''], hash: input.SecretHash };
+      case 'InitiateAuth': {
+        const parameters = isRecord(input.AuthParameters) ? input.AuthParameters : {};
+        const flow = text(input.AuthFlow);
+        if (flow === 'REFRESH_TOKEN_AUTH' || flow === 'REFRESH_TOKEN') {
+          // Cognito hashes the user's username here (for an e-mail pool, its uuid username / sub).
+          const claims = decodeJwtPayload(parameters.REFRESH_TOKEN);
+          const names = [text(claims?.['cognito:username']), text(claims?.sub)].filter((n): n is string => !!n);
+          // Not one of the emulator's refresh tokens: the emulator refuses it itself.
+          return names.length > 0 ? { usernames: names, hash: parameters.SECRET_HASH } : undefined;
+        }
+        return { usernames: [text(parameters.USERNAME) ?? ''], hash: parameters.SECRET_HASH };
+      }
+      case 'RespondToAuthChallenge': {
+        const responses = isRecord(input.ChallengeResponses) ? input.ChallengeResponses : {};
+        return { usernames: [text(responses.USERNAME) ?? ''], hash: responses.SECRET_HASH };
+      }
+      default:
+        return undefined;
+    }
+  }
+
+  async function verifyClientSecret(operation: string, input: Json): Promise<void> {
+    const clientId = text(input.ClientId);
+    const expected =
+      operation === 'RevokeToken' ? { usernames: [], hash: input.ClientSecret } : secretHashOf(operation, input);
+    if (!clientId || !expected) return;
+    let secret: string | undefined;
+    try {
+      secret = (await clientInfo(clientId)).secret;
+    } catch (error) {
+      if (error instanceof CognitoError && error.type === 'ResourceNotFoundException') return; // the emulator answers
+      throw error;
+    }
+    if (!secret) return;
+    if (typeof expected.hash !== 'string' || expected.hash === '') {
+      throw new CognitoError(
+        'NotAuthorizedException',
+        `Client ${clientId} is configured for secret but secret was not received`,
+      );
+    }
+    const candidates =
+      operation === 'RevokeToken'
+        ? [secret]
+        : expected.usernames.map((username) =>
+            createHmac('sha256', secret)
+              .update(username + clientId)
+              .digest('base64'),
+          );
+    const given = Buffer.from(expected.hash);
+    const matches = candidates.some((c) => c.length === given.length && timingSafeEqual(Buffer.from(c), given));
+    if (!matches)
+      throw new CognitoError('NotAuthorizedException', `Unable to verify secret hash for client ${clientId}`);
+  }
+
   type Handler = (input: Json) => Promise<Json | 'forward'>;
   const handlers: Record<string, Handler> = {
     async InitiateAuth(input) {
@@ -487,6 +553,7 @@ export async function startCompatProxy(options: CompatProxyOptions): Promise<Com
       } catch {
         throw new CognitoError('SerializationException', 'Request body is not valid JSON');
       }
+      await verifyClientSecret(operation, input);
       const handler = handlers[operation];
       // Cognito's user calls stop accepting access tokens issued before a global sign-out.
       if (!handler && (await isRevoked(decodeJwtPayload(input.AccessToken), 'username'))) {

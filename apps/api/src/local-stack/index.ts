@@ -9,10 +9,10 @@ import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 
 import { type RunningCognito, startCognito } from './cognito.js';
-import type { DemoUser } from './cognito-provision.js';
+import { type DemoUser, PROVISIONING_FILE } from './cognito-provision.js';
 import { LocalStackError, reason } from './errors.js';
 import { isRecord, readJson, writeJsonAtomic } from './files.js';
-import { pickPort } from './ports.js';
+import { LOOPBACK, pickPort } from './ports.js';
 import { type StandIn, missingParts } from './parts.js';
 import { type PgCredentials, type RunningPostgres, startPostgres } from './postgres.js';
 import { type PartClaim, claimPart, commandLine, terminatePid, workingDirectory } from './processes.js';
@@ -54,6 +54,21 @@ interface StackState {
 }
 
 const STATE_FILE = 'local-stack.json';
+
+/**
+ * The local Cognito a stack in `dataDir` provisioned (its proxy URL and pool id), for admin tools such
+ * as the superadmin CLI; undefined when that stack never ran Cognito. The stack must be running to answer.
+ */
+export async function readLocalCognito(dataDir: string): Promise<{ endpoint: string; userPoolId: string } | undefined> {
+  const [state, provisioning] = await Promise.all([
+    readState(dataDir),
+    readJson(join(dataDir, 'cognito', PROVISIONING_FILE)),
+  ]);
+  const port = state.ports.cognito;
+  const userPoolId = isRecord(provisioning) ? provisioning.userPoolId : undefined;
+  if (!port || typeof userPoolId !== 'string' || !userPoolId) return undefined;
+  return { endpoint: `http://${LOOPBACK}:${port}`, userPoolId };
+}
 
 async function readState(dataDir: string): Promise<StackState> {
   const stored = await readJson(join(dataDir, STATE_FILE));

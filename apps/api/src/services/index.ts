@@ -1,7 +1,10 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { Orm } from '../db/orm.js';
 import type { Env } from '../env.js';
+import type { AuthService } from './auth.js';
+import type { BruteForceGuard } from './brute-force.js';
 import type { CognitoDirectory } from './cognito.js';
+import type { CognitoAuth } from './cognito-auth.js';
 import type { AccessTokenVerifier } from './token-verifier.js';
 
 /** The long-lived parts a request can use; built once in `buildApp`. */
@@ -11,4 +14,8 @@ export interface AppServices {
   verifier: AccessTokenVerifier;
   cognito: CognitoDirectory;
   s3: S3Client;
+  /** The confidential app client; absent when COGNITO_SERVER_CLIENT_ID/SECRET are not configured. */
+  cognitoAuth: CognitoAuth | undefined;
+  bruteForce: BruteForceGuard;
+  auth: AuthService;
 }

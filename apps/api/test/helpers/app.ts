@@ -64,3 +64,20 @@ export interface TrpcResponse {
 }
 
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+/** Calls a tRPC mutation over HTTP (POST with the input as the JSON body); `ip` sets the client address. */
+export async function trpcMutation(
+  app: FastifyInstance,
+  path: string,
+  input: unknown,
+  options: { headers?: Record<string, string>; ip?: string } = {},
+) {
+  const res = await app.inject({
+    method: 'POST',
+    url: `/trpc/${path}`,
+    headers: { 'content-type': 'application/json', ...options.headers },
+    payload: JSON.stringify(input),
+    ...(options.ip ? { remoteAddress: options.ip } : {}),
+  });
+  return { status: res.statusCode, headers: res.headers, body: res.json<TrpcResponse>() };
+}
