@@ -1,4 +1,5 @@
 import { Link, NavLink, Outlet, useNavigation } from 'react-router';
+import { CHANGE_PASSWORD_PATH } from '../features/auth/auth-paths';
 import { SignOutButton } from '../features/auth/SignOutButton';
 import { useSession } from '../features/auth/session';
 
@@ -29,6 +30,9 @@ export function AppShell() {
                 {user.email}
               </span>
             ) : null}
+            <NavLink to={CHANGE_PASSWORD_PATH} className="nav-link nav-link--small">
+              Change password
+            </NavLink>
             <SignOutButton />
           </div>
         </div>

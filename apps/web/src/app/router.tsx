@@ -14,6 +14,18 @@ export const router = createBrowserRouter([
         lazy: async () => ({ Component: (await import('../features/auth/SignInPage')).SignInPage }),
       },
       {
+        path: 'sign-up',
+        lazy: async () => ({ Component: (await import('../features/auth/SignUpPage')).SignUpPage }),
+      },
+      {
+        path: 'confirm',
+        lazy: async () => ({ Component: (await import('../features/auth/ConfirmSignUpPage')).ConfirmSignUpPage }),
+      },
+      {
+        path: 'forgot-password',
+        lazy: async () => ({ Component: (await import('../features/auth/ForgotPasswordPage')).ForgotPasswordPage }),
+      },
+      {
         Component: RequireAuth,
         children: [
           {
@@ -22,6 +34,12 @@ export const router = createBrowserRouter([
               {
                 index: true,
                 lazy: async () => ({ Component: (await import('../features/home/HomePage')).HomePage }),
+              },
+              {
+                path: 'account/password',
+                lazy: async () => ({
+                  Component: (await import('../features/auth/ChangePasswordPage')).ChangePasswordPage,
+                }),
               },
               // Unknown addresses ask to sign in first: a deep link may be a page this user can open.
               { path: '*', Component: NotFoundPage },

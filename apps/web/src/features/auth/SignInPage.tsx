@@ -1,11 +1,12 @@
 import { signIn } from 'aws-amplify/auth';
 import { useId, useRef, useState, type ChangeEvent, type FormEvent } from 'react';
-import { Navigate, useSearchParams } from 'react-router';
+import { Link, useLocation, useNavigate, useSearchParams } from 'react-router';
 import { Button } from '../../components/Button';
 import { Field } from '../../components/Field';
-import { PageSpinner } from '../../components/Spinner';
 import { usePublicConfig } from '../../lib/config';
-import { safeNextPath } from './redirect';
+import { confirmPath, FORGOT_PASSWORD_PATH, readSignInHandoff, SIGN_UP_PATH } from './auth-paths';
+import { AuthLayout } from './AuthLayout';
+import { HOME_PATH, safeNextPath } from './redirect';
 import { useSession } from './session';
 import { signInErrorMessage, unsupportedStepMessage } from './sign-in-errors';
 import { validateSignIn, type SignInField, type SignInFieldErrors } from './validate-sign-in';
@@ -13,40 +14,37 @@ import { validateSignIn, type SignInField, type SignInFieldErrors } from './vali
 const FIELD_ORDER: readonly SignInField[] = ['email', 'password'];
 
 export function SignInPage() {
-  const session = useSession();
   const [params] = useSearchParams();
   const next = safeNextPath(params.get('next'));
-
-  if (session.status === 'signedIn') return <Navigate to={next} replace />;
-  if (session.status === 'loading') return <PageSpinner label="Checking your session…" />;
-
   return (
-    <main className="auth-layout">
-      <title>Sign in · Tenantry</title>
-      <div className="auth-panel">
-        <div className="brand brand--large">
-          <img className="brand__mark" src="/favicon.svg" alt="" width={32} height={32} />
-          <span className="brand__name">Tenantry</span>
-        </div>
-        <div className="card auth-card">
-          <h1 className="auth-card__title">Sign in</h1>
-          <p className="auth-card__subtitle">
-            {next === '/'
-              ? 'Use your work email to reach the admin console.'
-              : 'Sign in to continue where you left off.'}
-          </p>
-          <SignInForm />
-        </div>
-      </div>
-    </main>
+    <AuthLayout
+      title="Sign in"
+      subtitle={
+        next === HOME_PATH
+          ? 'Use your work email to reach the admin console.'
+          : 'Sign in to continue where you left off.'
+      }
+      signedInTo={next}
+      footer={
+        <>
+          New to Tenantry? <Link to={SIGN_UP_PATH}>Create an account</Link>
+        </>
+      }
+    >
+      <SignInForm />
+    </AuthLayout>
   );
 }
 
 function SignInForm() {
   const { cognito } = usePublicConfig();
   const session = useSession();
+  const navigate = useNavigate();
+  const location = useLocation();
+  // Another flow (confirmation, password reset) may hand over a notice and the email to prefill.
+  const [handoff] = useState(() => readSignInHandoff(location.state));
   const formId = useId();
-  const [values, setValues] = useState<Record<SignInField, string>>({ email: '', password: '' });
+  const [values, setValues] = useState<Record<SignInField, string>>({ email: handoff.email ?? '', password: '' });
   const [fieldErrors, setFieldErrors] = useState<SignInFieldErrors>({});
   const [formError, setFormError] = useState<string | null>(null);
   const [submitting, setSubmitting] = useState(false);
@@ -84,8 +82,20 @@ function SignInForm() {
         await session.refresh();
         return;
       }
+      if (nextStep.signInStep === 'CONFIRM_SIGN_UP') {
+        await navigate(confirmPath(data.email));
+        return;
+      }
+      if (nextStep.signInStep === 'RESET_PASSWORD') {
+        await navigate(FORGOT_PASSWORD_PATH);
+        return;
+      }
       setFormError(unsupportedStepMessage(nextStep.signInStep));
     } catch (error) {
+      if (error instanceof Error && error.name === 'UserNotConfirmedException') {
+        await navigate(confirmPath(data.email));
+        return;
+      }
       setFormError(signInErrorMessage(error));
       inputs.current.password?.focus();
       inputs.current.password?.select();
@@ -105,6 +115,10 @@ function SignInForm() {
         <div id={errorId} className="alert alert--error" role="alert" data-testid="sign-in-error">
           {formError}
         </div>
+      ) : handoff.notice ? (
+        <div className="alert alert--success" role="status" data-testid="sign-in-notice">
+          {handoff.notice}
+        </div>
       ) : null}
       <Field id="email" label="Email" error={fieldErrors.email}>
         {(control) => (
@@ -119,7 +133,7 @@ function SignInForm() {
             autoComplete="username"
             autoCapitalize="none"
             spellCheck={false}
-            autoFocus
+            autoFocus={!handoff.email}
             value={values.email}
             onChange={onChange('email')}
             readOnly={submitting}
@@ -136,12 +150,16 @@ function SignInForm() {
             className="input"
             type="password"
             autoComplete="current-password"
+            autoFocus={Boolean(handoff.email)}
             value={values.password}
             onChange={onChange('password')}
             readOnly={submitting}
           />
         )}
       </Field>
+      <p className="form__aside">
+        <Link to={FORGOT_PASSWORD_PATH}>Forgot password?</Link>
+      </p>
       <Button type="submit" variant="primary" block loading={submitting} loadingLabel="Signing in…">
         Sign in
       </Button>

@@ -1,0 +1,161 @@
+import { ConfirmSignUpInput, EmailOnlyInput } from '@tenantry/shared';
+import { confirmSignUp, resendSignUpCode } from 'aws-amplify/auth';
+import { useEffect, useState } from 'react';
+import { Link, useNavigate, useSearchParams } from 'react-router';
+import { Button } from '../../components/Button';
+import { Field } from '../../components/Field';
+import { confirmSignUpError, resendCodeError } from './auth-errors';
+import { SIGN_UP_PATH, type SignInHandoff } from './auth-paths';
+import { AuthLayout, FormAlert } from './AuthLayout';
+import { validateForm } from './form-validation';
+import { SIGN_IN_PATH } from './redirect';
+import { useAuthForm } from './useAuthForm';
+
+type ConfirmField = keyof ConfirmSignUpInput;
+const FIELDS: readonly ConfirmField[] = ['email', 'code'];
+const RESEND_COOLDOWN_SECONDS = 30;
+
+const validate = (values: Record<ConfirmField, string>) => validateForm(ConfirmSignUpInput, values, FIELDS);
+
+export function ConfirmSignUpPage() {
+  const [params] = useSearchParams();
+  const parsed = EmailOnlyInput.safeParse({ email: params.get('email') ?? '' });
+  const email = parsed.success ? parsed.data.email : null;
+  return (
+    <AuthLayout
+      title="Confirm your email"
+      subtitle={
+        email ? (
+          <>
+            Enter the 6-digit code we emailed to <strong>{email}</strong>.
+          </>
+        ) : (
+          'Enter your email and the 6-digit code we sent to it.'
+        )
+      }
+      footer={
+        <>
+          Wrong email? <Link to={SIGN_UP_PATH}>Sign up again</Link>
+        </>
+      }
+    >
+      <ConfirmForm knownEmail={email} />
+    </AuthLayout>
+  );
+}
+
+/** Seconds left before the action may run again; `start` restarts the count. */
+function useCooldown(seconds: number) {
+  const [remaining, setRemaining] = useState(0);
+  useEffect(() => {
+    if (remaining <= 0) return;
+    const timer = setTimeout(() => setRemaining((r) => r - 1), 1000);
+    return () => clearTimeout(timer);
+  }, [remaining]);
+  return { remaining, start: () => setRemaining(seconds) };
+}
+
+function ConfirmForm({ knownEmail }: { knownEmail: string | null }) {
+  const navigate = useNavigate();
+  const form = useAuthForm({ initial: { email: knownEmail ?? '', code: '' }, fields: FIELDS, validate });
+  const cooldown = useCooldown(RESEND_COOLDOWN_SECONDS);
+  const [resending, setResending] = useState(false);
+  const [resent, setResent] = useState<string | null>(null);
+
+  const onSubmit = form.handleSubmit(
+    async ({ email, code }) => {
+      await confirmSignUp({ username: email, confirmationCode: code });
+      const handoff: SignInHandoff = { notice: 'Your account is confirmed. Sign in to continue.', email };
+      await navigate(SIGN_IN_PATH, { state: handoff });
+    },
+    (error) => {
+      const found = confirmSignUpError(error);
+      // The email came with the link and has no field on the page: say it for the whole form.
+      return knownEmail && found.field === 'email' ? { field: null, message: found.message } : found;
+    },
+  );
+
+  const onResend = async () => {
+    const parsed = EmailOnlyInput.safeParse({ email: form.values.email });
+    if (!parsed.success) {
+      form.showError({ field: 'email', message: 'Enter the email you signed up with' });
+      return;
+    }
+    setResending(true);
+    setResent(null);
+    form.setFormError(null);
+    try {
+      const { destination } = await resendSignUpCode({ username: parsed.data.email });
+      setResent(`We sent a new code to ${destination ?? parsed.data.email}.`);
+      cooldown.start();
+      form.focus('code');
+    } catch (error) {
+      form.showError(resendCodeError(error));
+    } finally {
+      setResending(false);
+    }
+  };
+
+  return (
+    <form
+      className="form"
+      noValidate
+      onSubmit={onSubmit}
+      aria-describedby={form.formError ? 'confirm-error' : undefined}
+    >
+      {form.formError ? (
+        <FormAlert id="confirm-error" tone="error">
+          {form.formError}
+        </FormAlert>
+      ) : null}
+      {resent ? <FormAlert tone="success">{resent}</FormAlert> : null}
+      {knownEmail ? null : (
+        <Field id="email" label="Email" error={form.errors.email}>
+          {(control) => (
+            <input
+              {...control}
+              {...form.input('email')}
+              className="input"
+              type="email"
+              inputMode="email"
+              autoComplete="email"
+              autoCapitalize="none"
+              spellCheck={false}
+              autoFocus
+            />
+          )}
+        </Field>
+      )}
+      <Field id="code" label="Confirmation code" error={form.errors.code}>
+        {(control) => (
+          <input
+            {...control}
+            {...form.input('code')}
+            className="input input--code"
+            type="text"
+            inputMode="numeric"
+            autoComplete="one-time-code"
+            maxLength={12}
+            autoFocus={Boolean(knownEmail)}
+          />
+        )}
+      </Field>
+      <Button type="submit" variant="primary" block loading={form.submitting} loadingLabel="Confirming…">
+        Confirm account
+      </Button>
+      <div className="form__row">
+        <span className="muted">Didn’t get the email?</span>
+        <Button
+          size="sm"
+          variant="ghost"
+          onClick={() => void onResend()}
+          loading={resending}
+          loadingLabel="Sending…"
+          disabled={cooldown.remaining > 0}
+        >
+          {cooldown.remaining > 0 ? `Resend code (${cooldown.remaining}s)` : 'Resend code'}
+        </Button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,97 @@
+import { SignUpInput } from '@tenantry/shared';
+import { signUp } from 'aws-amplify/auth';
+import { Link, useNavigate } from 'react-router';
+import { Button } from '../../components/Button';
+import { Field } from '../../components/Field';
+import { signUpError } from './auth-errors';
+import { confirmPath, type SignInHandoff } from './auth-paths';
+import { AuthLayout, FormAlert } from './AuthLayout';
+import { validateForm } from './form-validation';
+import { NewPasswordField } from './PasswordChecklist';
+import { SIGN_IN_PATH } from './redirect';
+import { useAuthForm } from './useAuthForm';
+
+type SignUpField = keyof SignUpInput;
+const FIELDS: readonly SignUpField[] = ['name', 'email', 'password'];
+
+const validate = (values: Record<SignUpField, string>) => validateForm(SignUpInput, values, FIELDS, ['password']);
+
+export function SignUpPage() {
+  return (
+    <AuthLayout
+      title="Create your account"
+      subtitle="Start with your name and work email. We will email you a code to confirm it."
+      footer={
+        <>
+          Already have an account? <Link to={SIGN_IN_PATH}>Sign in</Link>
+        </>
+      }
+    >
+      <SignUpForm />
+    </AuthLayout>
+  );
+}
+
+function SignUpForm() {
+  const navigate = useNavigate();
+  const form = useAuthForm({ initial: { name: '', email: '', password: '' }, fields: FIELDS, validate });
+
+  const onSubmit = form.handleSubmit(async ({ name, email, password }) => {
+    const { nextStep } = await signUp({
+      username: email,
+      password,
+      options: { userAttributes: { email, name } },
+    });
+    if (nextStep.signUpStep === 'CONFIRM_SIGN_UP') {
+      await navigate(confirmPath(email));
+      return;
+    }
+    // A pool that confirms accounts by itself: the account is ready.
+    const handoff: SignInHandoff = { notice: 'Your account is ready. Sign in.', email };
+    await navigate(SIGN_IN_PATH, { state: handoff });
+  }, signUpError);
+
+  return (
+    <form
+      className="form"
+      noValidate
+      onSubmit={onSubmit}
+      aria-describedby={form.formError ? 'sign-up-error' : undefined}
+    >
+      {form.formError ? (
+        <FormAlert id="sign-up-error" tone="error">
+          {form.formError}
+        </FormAlert>
+      ) : null}
+      <Field id="name" label="Name" error={form.errors.name}>
+        {(control) => (
+          <input {...control} {...form.input('name')} className="input" type="text" autoComplete="name" autoFocus />
+        )}
+      </Field>
+      <Field id="email" label="Work email" error={form.errors.email}>
+        {(control) => (
+          <input
+            {...control}
+            {...form.input('email')}
+            className="input"
+            type="email"
+            inputMode="email"
+            autoComplete="email"
+            autoCapitalize="none"
+            spellCheck={false}
+          />
+        )}
+      </Field>
+      <NewPasswordField
+        id="password"
+        label="Password"
+        error={form.errors.password}
+        showUnmet={form.attempted}
+        input={form.input('password')}
+      />
+      <Button type="submit" variant="primary" block loading={form.submitting} loadingLabel="Creating your account…">
+        Create account
+      </Button>
+    </form>
+  );
+}
