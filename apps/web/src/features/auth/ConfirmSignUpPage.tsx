@@ -1,4 +1,5 @@
 import { ConfirmSignUpInput, EmailOnlyInput } from '@tenantry/shared';
+import { EmailField } from './EmailField';
 import { confirmSignUp, resendSignUpCode } from 'aws-amplify/auth';
 import { useEffect, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
@@ -109,23 +110,7 @@ function ConfirmForm({ knownEmail }: { knownEmail: string | null }) {
         </FormAlert>
       ) : null}
       {resent ? <FormAlert tone="success">{resent}</FormAlert> : null}
-      {knownEmail ? null : (
-        <Field id="email" label="Email" error={form.errors.email}>
-          {(control) => (
-            <input
-              {...control}
-              {...form.input('email')}
-              className="input"
-              type="email"
-              inputMode="email"
-              autoComplete="email"
-              autoCapitalize="none"
-              spellCheck={false}
-              autoFocus
-            />
-          )}
-        </Field>
-      )}
+      {knownEmail ? null : <EmailField input={form.input('email')} error={form.errors.email} autoFocus />}
       <Field id="code" label="Confirmation code" error={form.errors.code}>
         {(control) => (
           <input

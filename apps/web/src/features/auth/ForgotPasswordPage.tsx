@@ -1,4 +1,5 @@
 import { ConfirmForgotPasswordInput, EmailOnlyInput } from '@tenantry/shared';
+import { EmailField } from './EmailField';
 import { confirmResetPassword, resetPassword } from 'aws-amplify/auth';
 import { useState } from 'react';
 import { Link, useNavigate } from 'react-router';
@@ -63,21 +64,7 @@ function RequestCodeForm({ onSent }: { onSent: (email: string) => void }) {
   return (
     <form className="form" noValidate onSubmit={onSubmit}>
       {form.formError ? <FormAlert tone="error">{form.formError}</FormAlert> : null}
-      <Field id="email" label="Email" error={form.errors.email}>
-        {(control) => (
-          <input
-            {...control}
-            {...form.input('email')}
-            className="input"
-            type="email"
-            inputMode="email"
-            autoComplete="email"
-            autoCapitalize="none"
-            spellCheck={false}
-            autoFocus
-          />
-        )}
-      </Field>
+      <EmailField input={form.input('email')} error={form.errors.email} autoFocus />
       <Button type="submit" variant="primary" block loading={form.submitting} loadingLabel="Sending…">
         Send code
       </Button>

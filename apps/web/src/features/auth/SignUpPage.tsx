@@ -1,4 +1,5 @@
 import { SignUpInput } from '@tenantry/shared';
+import { EmailField } from './EmailField';
 import { signUp } from 'aws-amplify/auth';
 import { Link, useNavigate } from 'react-router';
 import { Button } from '../../components/Button';
@@ -68,20 +69,7 @@ function SignUpForm() {
           <input {...control} {...form.input('name')} className="input" type="text" autoComplete="name" autoFocus />
         )}
       </Field>
-      <Field id="email" label="Work email" error={form.errors.email}>
-        {(control) => (
-          <input
-            {...control}
-            {...form.input('email')}
-            className="input"
-            type="email"
-            inputMode="email"
-            autoComplete="email"
-            autoCapitalize="none"
-            spellCheck={false}
-          />
-        )}
-      </Field>
+      <EmailField input={form.input('email')} error={form.errors.email} label="Work email" />
       <NewPasswordField
         id="password"
         label="Password"
