@@ -1,10 +1,10 @@
 import { ConfirmSignUpInput, EmailOnlyInput } from '@tenantry/shared';
+import { CodeField } from './CodeField';
 import { EmailField } from './EmailField';
 import { confirmSignUp, resendSignUpCode } from 'aws-amplify/auth';
 import { useEffect, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { Button } from '../../components/Button';
-import { Field } from '../../components/Field';
 import { confirmSignUpError, resendCodeError } from './auth-errors';
 import { SIGN_UP_PATH, type SignInHandoff } from './auth-paths';
 import { AuthLayout, FormAlert } from './AuthLayout';
@@ -111,20 +111,12 @@ function ConfirmForm({ knownEmail }: { knownEmail: string | null }) {
       ) : null}
       {resent ? <FormAlert tone="success">{resent}</FormAlert> : null}
       {knownEmail ? null : <EmailField input={form.input('email')} error={form.errors.email} autoFocus />}
-      <Field id="code" label="Confirmation code" error={form.errors.code}>
-        {(control) => (
-          <input
-            {...control}
-            {...form.input('code')}
-            className="input input--code"
-            type="text"
-            inputMode="numeric"
-            autoComplete="one-time-code"
-            maxLength={12}
-            autoFocus={Boolean(knownEmail)}
-          />
-        )}
-      </Field>
+      <CodeField
+        input={form.input('code')}
+        error={form.errors.code}
+        label="Confirmation code"
+        autoFocus={Boolean(knownEmail)}
+      />
       <Button type="submit" variant="primary" block loading={form.submitting} loadingLabel="Confirming…">
         Confirm account
       </Button>

@@ -1,10 +1,10 @@
 import { ConfirmForgotPasswordInput, EmailOnlyInput } from '@tenantry/shared';
+import { CodeField } from './CodeField';
 import { EmailField } from './EmailField';
 import { confirmResetPassword, resetPassword } from 'aws-amplify/auth';
 import { useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { Button } from '../../components/Button';
-import { Field } from '../../components/Field';
 import { confirmResetPasswordError, forgotPasswordError, hidesAccountExistence, RESET_CODE_SENT } from './auth-errors';
 import { type SignInHandoff } from './auth-paths';
 import { AuthLayout, FormAlert } from './AuthLayout';
@@ -111,20 +111,7 @@ function ResetForm({ email, onChangeEmail }: { email: string; onChangeEmail: () 
           <span data-testid="reset-code-sent">{notice}</span>
         </FormAlert>
       )}
-      <Field id="code" label="Code from the email" error={form.errors.code}>
-        {(control) => (
-          <input
-            {...control}
-            {...form.input('code')}
-            className="input input--code"
-            type="text"
-            inputMode="numeric"
-            autoComplete="one-time-code"
-            maxLength={12}
-            autoFocus
-          />
-        )}
-      </Field>
+      <CodeField input={form.input('code')} error={form.errors.code} label="Code from the email" autoFocus />
       <NewPasswordField
         id="newPassword"
         label="New password"
