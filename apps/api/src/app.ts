@@ -12,6 +12,9 @@ import { createCognitoAuth } from './services/cognito-auth.js';
 import type { AppServices } from './services/index.js';
 import { createS3Client } from './services/s3.js';
 import { createAccessTokenVerifier } from './services/token-verifier.js';
+import { createTenantEvents } from './services/tenant-events.js';
+import { migrateJobQueue, startWorker, type WorkerSettings } from './jobs/worker.js';
+import type { Runner } from 'graphile-worker';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -24,6 +27,10 @@ export interface BuildOptions {
   logStream?: NodeJS.WritableStream;
   /** Apply pending control-plane migrations before serving (default true). */
   migrate?: boolean;
+  /** Run background jobs in this process (default: when WORKER_CONCURRENCY > 0). */
+  worker?: boolean;
+  /** Test hook: runs after each provisioning step of this process's worker. */
+  afterProvisionStep?: WorkerSettings['afterProvisionStep'];
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
@@ -119,9 +126,13 @@ export async function buildApp(env: Env, options: BuildOptions = {}): Promise<Fa
     cognitoAuth,
     bruteForce,
     auth: createAuthService(cognitoAuth, bruteForce),
+    tenantEvents: createTenantEvents(env.DATABASE_URL, app.log.child({ component: 'tenant-events' })),
   };
   app.decorate('services', services);
+  let worker: Runner | undefined;
   app.addHook('onClose', async () => {
+    await worker?.stop();
+    await services.tenantEvents.close();
     await orm.close();
     services.cognito.destroy();
     services.s3.destroy();
@@ -132,6 +143,16 @@ export async function buildApp(env: Env, options: BuildOptions = {}): Promise<Fa
   if (options.migrate ?? true) {
     const applied = await migrateControlPlane(orm);
     if (applied.length) app.log.info({ applied }, 'control-plane migrations applied');
+    await migrateJobQueue(env.DATABASE_URL, app.log.child({ component: 'worker' }));
+  }
+  if (options.worker ?? env.WORKER_CONCURRENCY > 0) {
+    worker = await startWorker({
+      databaseUrl: env.DATABASE_URL,
+      concurrency: Math.max(1, env.WORKER_CONCURRENCY),
+      orm,
+      log: app.log,
+      afterProvisionStep: options.afterProvisionStep,
+    });
   }
 
   app.addHook('onRequest', async (req, reply) => {

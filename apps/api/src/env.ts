@@ -74,6 +74,22 @@ const EnvObject = z.object({
     }),
   WEB_DIST_DIR: z.string().min(1).optional(),
   TRPC_MAX_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(50),
+
+  /** Tenants are reached as `<slug>.<BASE_DOMAIN>` when set (e.g. `tenantry.example.com`). */
+  BASE_DOMAIN: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .regex(/^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, 'must be a host name')
+    .optional(),
+  /** An access-token claim naming the tenant (set by a pre-token-generation trigger); when present it must agree. */
+  TENANT_CLAIM: z.string().min(1).default('custom:tenant_id'),
+  /** Background jobs run in each API process with this many at once; 0 leaves them to `cli worker`. */
+  WORKER_CONCURRENCY: z.coerce.number().int().min(0).max(100).default(4),
+  /** Provisioning attempts (with exponential backoff) before a tenant is left `failed`. */
+  PROVISION_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(25).default(5),
+  /** How many of a user's tenants may be in provisioning at once. */
+  TENANT_CREATE_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(1000).default(3),
 });
 
 /** Every variable the API reads (the README documents each one). */
@@ -104,7 +120,12 @@ const EnvSchema = EnvObject.superRefine((env, ctx) => {
   }
 });
 
-const DatabaseEnvSchema = EnvObject.pick({ DATABASE_URL: true, DATABASE_POOL_MAX: true, LOG_LEVEL: true });
+const DatabaseEnvSchema = EnvObject.pick({
+  DATABASE_URL: true,
+  DATABASE_POOL_MAX: true,
+  LOG_LEVEL: true,
+  WORKER_CONCURRENCY: true,
+});
 export type DatabaseEnv = Readonly<z.output<typeof DatabaseEnvSchema>>;
 
 export type EnvInput = z.input<typeof EnvSchema>;

@@ -1,6 +1,6 @@
 import { TRPCError } from '@trpc/server';
 import type { AppCode } from '@tenantry/shared';
-import type { z } from 'zod';
+import { z } from 'zod';
 
 type TRPCCode = TRPCError['code'];
 
@@ -14,6 +14,8 @@ export class AppError extends TRPCError {
    * as a `cause`; it is kept here as it is).
    */
   readonly fieldErrors: z.ZodError | undefined;
+  /** Small facts a client can act on, sent as `data.details` (e.g. the tenant's status). */
+  readonly details: Record<string, string | number | boolean | null> | undefined;
   constructor(opts: {
     code: TRPCCode;
     appCode: AppCode;
@@ -21,9 +23,11 @@ export class AppError extends TRPCError {
     cause?: unknown;
     retryAfterSeconds?: number;
     fieldErrors?: z.ZodError;
+    details?: Record<string, string | number | boolean | null>;
   }) {
     super({ code: opts.code, message: opts.message, cause: opts.cause });
     this.appCode = opts.appCode;
+    this.details = opts.details;
     this.retryAfterSeconds = opts.retryAfterSeconds;
     this.fieldErrors = opts.fieldErrors;
   }
@@ -42,4 +46,9 @@ const defaultAppCodes: Partial<Record<TRPCCode, AppCode>> = {
 export function appCodeOf(error: TRPCError): AppCode {
   if (error instanceof AppError) return error.appCode;
   return defaultAppCodes[error.code] ?? 'INTERNAL';
+}
+
+/** A field error in the shape the error formatter flattens into `data.zodError`. */
+export function fieldError(field: string, message: string): z.ZodError {
+  return new z.ZodError([{ code: 'custom', path: [field], message, input: undefined }]);
 }

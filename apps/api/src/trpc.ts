@@ -1,6 +1,6 @@
 /**
  * How a request is built: the context, the error shape, and the procedure builders
- * `publicProcedure → authedProcedure` (tenantProcedure and adminProcedure join them as the areas arrive).
+ * `publicProcedure → authedProcedure → tenantProcedure` (+ `requireRole`) and `adminProcedure`.
  */
 import { initTRPC } from '@trpc/server';
 import type { CreateFastifyContextOptions } from '@trpc/server/adapters/fastify';
@@ -10,52 +10,76 @@ import { Secret } from './secret.js';
 import type { AppServices } from './services/index.js';
 import { TokenVerificationError } from './services/token-verifier.js';
 import { ensureUser } from './services/users.js';
+import { explicitTenantHints, recordSuperadminAccess, resolveTenant } from './services/tenant-resolution.js';
+import { roleAtLeast, type Role } from '@tenantry/shared';
 
 export function createContextFactory(services: AppServices) {
-  return ({ req, res }: CreateFastifyContextOptions) => ({ req, res, log: req.log, services });
+  return ({ req, res, info }: CreateFastifyContextOptions) => ({
+    req,
+    res,
+    log: req.log,
+    services,
+    /** Sent by clients that cannot set headers (EventSource, for subscriptions): `{ token }`. */
+    connectionParams: info.connectionParams,
+  });
 }
 export type Context = ReturnType<ReturnType<typeof createContextFactory>>;
 
-const t = initTRPC.context<Context>().create({
-  // Stack traces are added by the formatter below, in development only.
-  isDev: false,
-  errorFormatter({ shape, error, ctx }) {
-    const development = ctx?.services.env.NODE_ENV === 'development';
-    const internal = error.code === 'INTERNAL_SERVER_ERROR';
-    const fields =
-      error.cause instanceof z.ZodError ? error.cause : error instanceof AppError ? error.fieldErrors : undefined;
-    const zodError = fields ? z.flattenError(fields) : null;
-    return {
-      ...shape,
-      // Never leak internals to clients outside development; the log has the details under this request id.
-      message:
-        internal && !development
-          ? `Something went wrong on our side (request ${ctx?.req.id ?? 'unknown'}).`
-          : zodError
-            ? 'Some fields are not valid'
-            : shape.message,
-      data: {
-        code: shape.data.code,
-        httpStatus: shape.data.httpStatus,
-        path: shape.data.path,
-        appCode: appCodeOf(error),
-        zodError,
-        ...(development && error.stack ? { stack: error.stack } : {}),
-      },
-    };
-  },
-});
+/** Procedure metadata; `tenantScoped` is set by tenantProcedure (the isolation tests enumerate it). */
+export interface Meta {
+  tenantScoped?: boolean;
+}
+
+const t = initTRPC
+  .context<Context>()
+  .meta<Meta>()
+  .create({
+    // Stack traces are added by the formatter below, in development only.
+    isDev: false,
+    errorFormatter({ shape, error, ctx }) {
+      const development = ctx?.services.env.NODE_ENV === 'development';
+      const internal = error.code === 'INTERNAL_SERVER_ERROR';
+      const fields =
+        error.cause instanceof z.ZodError ? error.cause : error instanceof AppError ? error.fieldErrors : undefined;
+      const zodError = fields ? z.flattenError(fields) : null;
+      return {
+        ...shape,
+        // Never leak internals to clients outside development; the log has the details under this request id.
+        message:
+          internal && !development
+            ? `Something went wrong on our side (request ${ctx?.req.id ?? 'unknown'}).`
+            : zodError
+              ? 'Some fields are not valid'
+              : shape.message,
+        data: {
+          code: shape.data.code,
+          httpStatus: shape.data.httpStatus,
+          path: shape.data.path,
+          appCode: appCodeOf(error),
+          zodError,
+          details: error instanceof AppError ? (error.details ?? null) : null,
+          ...(development && error.stack ? { stack: error.stack } : {}),
+        },
+      };
+    },
+  });
 
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
 export const publicProcedure = t.procedure;
 
+function stringClaim(payload: Readonly<Record<string, unknown>>, name: string): string | undefined {
+  const value = payload[name];
+  return typeof value === 'string' && value ? value : undefined;
+}
+
 const BEARER = /^Bearer ([A-Za-z0-9\-_=]+\.[A-Za-z0-9\-_=]+\.[A-Za-z0-9\-_=]*)$/;
 
 /** Verifies the Cognito access token and loads (or creates) the caller's user row. */
 export const authedProcedure = t.procedure.use(async ({ ctx, next }) => {
-  const header = ctx.req.headers.authorization;
+  const fromParams = ctx.connectionParams?.token;
+  const header = ctx.req.headers.authorization ?? (fromParams ? `Bearer ${fromParams}` : undefined);
   if (!header) {
     throw new AppError({ code: 'UNAUTHORIZED', appCode: 'UNAUTHENTICATED', message: 'Sign in to continue' });
   }
@@ -104,7 +128,65 @@ export const authedProcedure = t.procedure.use(async ({ ctx, next }) => {
       accessToken: new Secret(token),
       groups: claims.groups,
       isSuperadmin: claims.groups.includes('superadmin'),
+      /** The token's tenant claim (TENANT_CLAIM), when the pool adds one. */
+      tenantClaim: stringClaim(claims.payload, ctx.services.env.TENANT_CLAIM),
       log: ctx.log.child({ userId: user.id }),
     },
   });
+});
+
+/**
+ * Resolves the request's tenant (DESIGN §3) and binds `ctx.em` to its schema: after this, `ctx.tenant`,
+ * `ctx.membership` and a schema-qualified `ctx.em` are always there.
+ */
+export const tenantProcedure = authedProcedure.meta({ tenantScoped: true }).use(async ({ ctx, path, next }) => {
+  const { orm, env } = ctx.services;
+  const resolved = await resolveTenant({
+    em: ctx.em,
+    user: ctx.user,
+    isSuperadmin: ctx.isSuperadmin,
+    hints: explicitTenantHints(ctx.req, env.BASE_DOMAIN),
+    claim: ctx.tenantClaim,
+  });
+  const { tenant } = resolved;
+  if (resolved.viaSuperadmin) {
+    await recordSuperadminAccess(ctx.em, {
+      user: ctx.user,
+      tenantId: tenant.id,
+      procedure: path,
+      requestId: ctx.req.id,
+      ip: ctx.req.ip,
+    });
+  }
+  return next({
+    ctx: {
+      tenant,
+      membership: { role: resolved.role, viaSuperadmin: resolved.viaSuperadmin },
+      // Control-plane entities name their schema; tenant entities (`schema: '*'`) take this one.
+      em: orm.em.fork({ schema: tenant.schemaName }),
+      log: ctx.log.child({ tenantId: tenant.id }),
+    },
+  });
+});
+
+/** Lets through members whose role is at least `role` (owner ⊇ admin ⊇ member ⊇ viewer). */
+export function requireRole(role: Role) {
+  return tenantProcedure.use(({ ctx, next }) => {
+    if (!roleAtLeast(ctx.membership.role, role)) {
+      throw new AppError({
+        code: 'FORBIDDEN',
+        appCode: 'FORBIDDEN',
+        message: `This needs the ${role} role or higher; you are ${ctx.membership.role}`,
+      });
+    }
+    return next();
+  });
+}
+
+/** Platform operators only: members of the Cognito group `superadmin`. */
+export const adminProcedure = authedProcedure.use(({ ctx, next }) => {
+  if (!ctx.isSuperadmin) {
+    throw new AppError({ code: 'FORBIDDEN', appCode: 'FORBIDDEN', message: 'Superadmins only' });
+  }
+  return next();
 });

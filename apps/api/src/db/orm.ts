@@ -1,6 +1,7 @@
 import { MikroORM, type Options } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
 import { controlPlaneEntities } from './control/index.js';
+import { tenantEntities } from './tenant/index.js';
 import { controlPlaneMigrations } from './migrations/control/index.js';
 
 export type Orm = MikroORM;
@@ -19,7 +20,7 @@ const MIGRATION_LOCK_KEY = 0x7e4a_0001;
 export function ormConfig(settings: OrmSettings): Options {
   return {
     clientUrl: settings.databaseUrl,
-    entities: controlPlaneEntities,
+    entities: [...controlPlaneEntities, ...tenantEntities],
     extensions: [Migrator],
     pool: { min: 0, max: settings.poolMax },
     debug: settings.debug ?? false,

@@ -1,9 +1,15 @@
 import { router } from '../trpc.js';
+import { adminRouter } from './admin.js';
 import { authRouter } from './auth.js';
+import { projectsRouter } from './projects.js';
+import { tenantsRouter } from './tenants.js';
 
 /** One router per area; the SPA imports only this type. */
 export const appRouter = router({
   auth: authRouter,
+  tenants: tenantsRouter,
+  projects: projectsRouter,
+  admin: adminRouter,
 });
 
 export type AppRouter = typeof appRouter;

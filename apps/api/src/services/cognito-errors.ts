@@ -2,9 +2,7 @@
  * Cognito's errors as stable, client-facing AppErrors. The AWS SDK names each error after Cognito's
  * exception type; the mapping depends only on that name, never on Cognito's wording.
  */
-import { z } from 'zod';
-
-import { AppError } from '../errors.js';
+import { AppError, fieldError } from '../errors.js';
 
 /** One message for a wrong password and an unknown e-mail: answers must not reveal who has an account. */
 export const INVALID_CREDENTIALS_MESSAGE = 'Incorrect email or password';
@@ -13,10 +11,7 @@ export function cognitoErrorName(error: unknown): string | undefined {
   return error instanceof Error ? error.name : undefined;
 }
 
-/** A field error in the shape the error formatter flattens into `data.zodError`. */
-export function fieldError(field: string, message: string): z.ZodError {
-  return new z.ZodError([{ code: 'custom', path: [field], message, input: undefined }]);
-}
+export { fieldError } from '../errors.js';
 
 export interface MappingOptions {
   /** The input field a password policy violation belongs to. */

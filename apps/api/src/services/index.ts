@@ -6,6 +6,7 @@ import type { BruteForceGuard } from './brute-force.js';
 import type { CognitoDirectory } from './cognito.js';
 import type { CognitoAuth } from './cognito-auth.js';
 import type { AccessTokenVerifier } from './token-verifier.js';
+import type { TenantEvents } from './tenant-events.js';
 
 /** The long-lived parts a request can use; built once in `buildApp`. */
 export interface AppServices {
@@ -18,4 +19,5 @@ export interface AppServices {
   cognitoAuth: CognitoAuth | undefined;
   bruteForce: BruteForceGuard;
   auth: AuthService;
+  tenantEvents: TenantEvents;
 }

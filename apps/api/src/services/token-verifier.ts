@@ -11,6 +11,8 @@ export interface AccessTokenClaims {
   groups: string[];
   /** Seconds since the epoch. */
   exp: number;
+  /** Every claim as verified, for optional ones such as a tenant claim. */
+  payload: Readonly<Record<string, unknown>>;
 }
 
 export type TokenFailure = 'expired' | 'invalid';
@@ -95,6 +97,7 @@ export function createAccessTokenVerifier(settings: VerifierSettings): AccessTok
         clientId: payload.client_id as string, // checked to be a string in customJwtCheck
         groups: Array.isArray(groups) ? groups.filter((g): g is string => typeof g === 'string') : [],
         exp: Number(payload.exp),
+        payload,
       };
     },
     async hydrate() {

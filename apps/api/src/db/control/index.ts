@@ -1,6 +1,12 @@
+import { MembershipSchema } from './membership.entity.js';
+import { PlatformAuditSchema } from './platform-audit.entity.js';
+import { TenantSchema } from './tenant.entity.js';
 import { UserSchema } from './user.entity.js';
 
-/** Every control-plane entity; the ORM is initialised with exactly these. */
-export const controlPlaneEntities = [UserSchema];
+/** Every control-plane entity (schema `public`). */
+export const controlPlaneEntities = [UserSchema, TenantSchema, MembershipSchema, PlatformAuditSchema];
 
 export { UserSchema, type User } from './user.entity.js';
+export { TenantSchema, type Tenant } from './tenant.entity.js';
+export { MembershipSchema, type Membership } from './membership.entity.js';
+export { PlatformAuditSchema, type PlatformAudit } from './platform-audit.entity.js';

@@ -5,6 +5,7 @@ import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 export const UserSchema = defineEntity({
   name: 'User',
   tableName: 'users',
+  schema: 'public',
   properties: {
     id: p
       .uuid()

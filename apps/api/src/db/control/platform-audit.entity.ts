@@ -1,0 +1,25 @@
+import { randomUUID } from 'node:crypto';
+import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
+
+/** One row per request in which a superadmin reached a tenant they are not a member of. Append-only. */
+export const PlatformAuditSchema = defineEntity({
+  name: 'PlatformAudit',
+  tableName: 'platform_audit',
+  schema: 'public',
+  indexes: [{ properties: ['tenantId', 'at'] }],
+  properties: {
+    id: p
+      .uuid()
+      .primary()
+      .onCreate(() => randomUUID()),
+    superadminId: p.uuid().index(),
+    superadminEmail: p.string(),
+    tenantId: p.uuid(),
+    procedure: p.string(),
+    requestId: p.string().nullable(),
+    ip: p.string().nullable(),
+    at: p.datetime().onCreate(() => new Date()),
+  },
+});
+
+export type PlatformAudit = InferEntity<typeof PlatformAuditSchema>;

@@ -1,0 +1,8 @@
+import { ConfigEntrySchema } from './config.entity.js';
+import { ProjectSchema } from './project.entity.js';
+
+/** Every tenant entity (`schema: '*'`): reached only through `em.fork({ schema })`. */
+export const tenantEntities = [ProjectSchema, ConfigEntrySchema];
+
+export { ProjectSchema, type Project } from './project.entity.js';
+export { ConfigEntrySchema, type ConfigEntry } from './config.entity.js';

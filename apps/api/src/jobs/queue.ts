@@ -1,0 +1,31 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+
+/** Every job the API runs in the background, with its payload. */
+export interface JobPayloads {
+  provision_tenant: { tenantId: string };
+}
+export type JobName = keyof JobPayloads;
+
+export interface EnqueueOptions {
+  /** One queued job per key: enqueueing again replaces a job that has not started yet. */
+  jobKey?: string;
+  maxAttempts?: number;
+}
+
+/**
+ * Adds a job with graphile-worker's own SQL function, on the caller's EntityManager: inside a transaction,
+ * the job exists exactly when the rows it works on were committed.
+ */
+export async function enqueue<N extends JobName>(
+  em: EntityManager,
+  name: N,
+  payload: JobPayloads[N],
+  options: EnqueueOptions = {},
+): Promise<void> {
+  await em.execute('select graphile_worker.add_job(?, ?::json, max_attempts => ?, job_key => ?)', [
+    name,
+    JSON.stringify(payload),
+    options.maxAttempts ?? null,
+    options.jobKey ?? null,
+  ]);
+}

@@ -1,0 +1,109 @@
+import {
+  CreateTenantInput,
+  CurrentTenant,
+  MyTenant,
+  Tenant,
+  TenantStatusInfo,
+  UpdateTenantInput,
+  type TenantStatus,
+} from '@tenantry/shared';
+import { z } from 'zod';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { User } from '../db/control/index.js';
+import {
+  createTenant,
+  findAnyTenant,
+  findMemberTenant,
+  maxUsersOf,
+  memberCount,
+  myTenants,
+  switchTenant,
+  toStatusInfo,
+  toTenantModel,
+  updateTenant,
+} from '../services/tenants.js';
+import { authedProcedure, requireRole, router, tenantProcedure } from '../trpc.js';
+
+const ById = z.object({ id: z.uuid() });
+
+/** Statuses after which a status stream has nothing more to say. */
+const SETTLED: readonly TenantStatus[] = ['ready', 'failed', 'suspended', 'deleting', 'deleted'];
+/** A status stream re-reads at least this often, even without a notification. */
+const STATUS_REREAD_MS = 2000;
+
+/** Members see their tenants' status; superadmins see any. Everyone else: NOT_FOUND. */
+async function statusFor(em: EntityManager, user: User, isSuperadmin: boolean, id: string) {
+  const tenant = isSuperadmin ? await findAnyTenant(em, id) : (await findMemberTenant(em, id, user.id)).tenant;
+  return toStatusInfo(tenant);
+}
+
+export const tenantsRouter = router({
+  /** Creates an organisation with the caller as owner; it is `pending` until the worker has prepared it. */
+  create: authedProcedure
+    .input(CreateTenantInput)
+    .output(TenantStatusInfo.extend({ slug: z.string() }))
+    .mutation(({ ctx, input }) =>
+      createTenant(ctx.em, ctx.user, input, {
+        maxInFlightPerUser: ctx.services.env.TENANT_CREATE_MAX_IN_FLIGHT,
+        provisionMaxAttempts: ctx.services.env.PROVISION_MAX_ATTEMPTS,
+      }),
+    ),
+
+  status: authedProcedure
+    .input(ById)
+    .output(TenantStatusInfo)
+    .query(({ ctx, input }) => statusFor(ctx.em, ctx.user, ctx.isSuperadmin, input.id)),
+
+  /** The status now, then at every change, until it settles (SSE through httpSubscriptionLink). */
+  onStatus: authedProcedure.input(ById).subscription(async function* ({ ctx, input, signal }) {
+    let last = '';
+    while (!signal?.aborted) {
+      const status = await statusFor(ctx.services.orm.em.fork(), ctx.user, ctx.isSuperadmin, input.id);
+      const key = `${status.status}|${status.step}|${status.attempts}|${status.error}`;
+      if (key !== last) {
+        last = key;
+        yield TenantStatusInfo.parse(status);
+      }
+      if (SETTLED.includes(status.status)) return;
+      await ctx.services.tenantEvents.next(input.id, STATUS_REREAD_MS, signal);
+    }
+  }),
+
+  /** The caller's organisations, with their role and seat use. */
+  mine: authedProcedure.output(z.array(MyTenant)).query(({ ctx }) => myTenants(ctx.em, ctx.user)),
+
+  /** The organisation this request runs in (explicit context, else the caller's current one). */
+  current: tenantProcedure.output(CurrentTenant).query(async ({ ctx }) => ({
+    ...toTenantModel(ctx.tenant),
+    role: ctx.membership.role,
+    viaSuperadmin: ctx.membership.viaSuperadmin,
+    memberCount: await memberCount(ctx.em, ctx.tenant.id),
+    maxUsers: maxUsersOf(ctx.tenant.plan, ctx.tenant.planOverrides),
+  })),
+
+  /** Makes an organisation the caller's current one (kept across sessions). */
+  switch: authedProcedure
+    .input(ById)
+    .output(Tenant)
+    .mutation(async ({ ctx, input }) => toTenantModel(await switchTenant(ctx.em, ctx.user, input.id))),
+
+  get: authedProcedure
+    .input(ById)
+    .output(CurrentTenant)
+    .query(async ({ ctx, input }) => {
+      const { tenant, role } = await findMemberTenant(ctx.em, input.id, ctx.user.id);
+      return {
+        ...toTenantModel(tenant),
+        role,
+        viaSuperadmin: false,
+        memberCount: await memberCount(ctx.em, tenant.id),
+        maxUsers: maxUsersOf(tenant.plan, tenant.planOverrides),
+      };
+    }),
+
+  /** Renames the organisation, changes its address or custom domain (owners and admins). */
+  update: requireRole('admin')
+    .input(UpdateTenantInput)
+    .output(Tenant)
+    .mutation(async ({ ctx, input }) => toTenantModel(await updateTenant(ctx.em, ctx.tenant, input))),
+});

@@ -1,0 +1,72 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type {
+  CreateProjectInput,
+  Project as ProjectModel,
+  ProjectListInput,
+  UpdateProjectInput,
+} from '@tenantry/shared';
+import { ProjectSchema, type Project } from '../db/tenant/index.js';
+import { AppError } from '../errors.js';
+import { afterCursor, decodeCursor, pageOf, type Page } from './cursor.js';
+
+/**
+ * The example tenant-scoped service. Every function takes the request's schema-bound EntityManager
+ * (`ctx.em` after tenantProcedure), so its queries can only reach the caller's tenant.
+ */
+export function toProjectModel(p: Project): ProjectModel {
+  return {
+    id: p.id,
+    name: p.name,
+    description: p.description,
+    status: p.status,
+    createdBy: p.createdBy ?? null,
+    createdAt: p.createdAt.toISOString(),
+    updatedAt: p.updatedAt.toISOString(),
+  };
+}
+
+const notFound = () => new AppError({ code: 'NOT_FOUND', appCode: 'NOT_FOUND', message: 'No such project' });
+
+export async function listProjects(em: EntityManager, input: ProjectListInput): Promise<Page<ProjectModel>> {
+  const limit = input.limit ?? 50;
+  const rows = await em.find(
+    ProjectSchema,
+    {
+      ...(input.search ? { name: { $ilike: `%${input.search.replace(/[\\%_]/g, '\\$&')}%` } } : {}),
+      ...(input.status ? { status: input.status } : {}),
+      ...afterCursor(decodeCursor(input.cursor)),
+    },
+    { orderBy: { createdAt: 'desc', id: 'desc' }, limit: limit + 1 },
+  );
+  return pageOf(rows, limit, toProjectModel);
+}
+
+export async function getProject(em: EntityManager, id: string): Promise<Project> {
+  const project = await em.findOne(ProjectSchema, { id });
+  if (!project) throw notFound();
+  return project;
+}
+
+export async function createProject(em: EntityManager, input: CreateProjectInput, userId: string): Promise<Project> {
+  const project = em.create(ProjectSchema, {
+    name: input.name,
+    description: input.description ?? '',
+    createdBy: userId,
+  });
+  await em.flush();
+  return project;
+}
+
+export async function updateProject(em: EntityManager, input: UpdateProjectInput): Promise<Project> {
+  const project = await getProject(em, input.id);
+  if (input.name !== undefined) project.name = input.name;
+  if (input.description !== undefined) project.description = input.description;
+  if (input.status !== undefined) project.status = input.status;
+  await em.flush();
+  return project;
+}
+
+export async function deleteProject(em: EntityManager, id: string): Promise<void> {
+  const deleted = await em.nativeDelete(ProjectSchema, { id });
+  if (!deleted) throw notFound();
+}

@@ -1,0 +1,164 @@
+import type { FastifyRequest } from 'fastify';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { RESERVED_SLUGS, TENANT_ID_HEADER, TENANT_QUERY_PARAM, TENANT_SLUG_HEADER, type Role } from '@tenantry/shared';
+import { z } from 'zod';
+import { MembershipSchema, PlatformAuditSchema, TenantSchema, type Tenant, type User } from '../db/control/index.js';
+import { AppError } from '../errors.js';
+import { GONE_STATUSES, tenantNotFound } from './tenants.js';
+
+/** Where a request named its tenant (DESIGN §3); explicit sources first, in this order. */
+export type TenantHintSource = 'header-id' | 'header-slug' | 'query' | 'subdomain' | 'domain';
+export interface TenantHint {
+  source: TenantHintSource;
+  by: 'id' | 'slug' | 'domain';
+  value: string;
+}
+
+const Uuid = z.uuid();
+
+function single(value: string | string[] | undefined): string | undefined {
+  const v = Array.isArray(value) ? value[0] : value;
+  return v?.trim() || undefined;
+}
+
+function hostOf(req: FastifyRequest): string | undefined {
+  // req.host honours TRUST_PROXY (X-Forwarded-Host only from trusted proxies).
+  const host = req.host.toLowerCase().replace(/:\d+$/, '');
+  if (!host || host === 'localhost' || /^[\d.]+$/.test(host) || host.startsWith('[')) return undefined;
+  return host;
+}
+
+/** The explicit tenant context of a request, strongest first; empty when it names none. */
+export function explicitTenantHints(req: FastifyRequest, baseDomain: string | undefined): TenantHint[] {
+  const hints: TenantHint[] = [];
+  const id = single(req.headers[TENANT_ID_HEADER]);
+  if (id) {
+    if (!Uuid.safeParse(id).success) {
+      throw new AppError({ code: 'BAD_REQUEST', appCode: 'VALIDATION_FAILED', message: 'X-Tenant-ID must be a UUID' });
+    }
+    hints.push({ source: 'header-id', by: 'id', value: id.toLowerCase() });
+  }
+  const slug = single(req.headers[TENANT_SLUG_HEADER]);
+  if (slug) hints.push({ source: 'header-slug', by: 'slug', value: slug.toLowerCase() });
+  const query = (req.query as Record<string, string | string[] | undefined> | undefined)?.[TENANT_QUERY_PARAM];
+  const fromQuery = single(query);
+  if (fromQuery) {
+    hints.push({
+      source: 'query',
+      by: Uuid.safeParse(fromQuery).success ? 'id' : 'slug',
+      value: fromQuery.toLowerCase(),
+    });
+  }
+  const host = hostOf(req);
+  if (host) {
+    if (baseDomain && host.endsWith(`.${baseDomain}`)) {
+      const label = host.slice(0, -baseDomain.length - 1);
+      // `www.`, `app.` and other reserved names are the platform's own hosts, not tenants.
+      if (!label.includes('.') && !RESERVED_SLUGS.has(label))
+        hints.push({ source: 'subdomain', by: 'slug', value: label });
+    } else if (host !== baseDomain) {
+      hints.push({ source: 'domain', by: 'domain', value: host });
+    }
+  }
+  return hints;
+}
+
+export interface ResolvedTenant {
+  tenant: Tenant;
+  role: Role;
+  /** A superadmin reaching a tenant they are not a member of (audited per request). */
+  viaSuperadmin: boolean;
+  explicit: boolean;
+}
+
+export interface ResolveInput {
+  em: EntityManager;
+  user: User;
+  isSuperadmin: boolean;
+  hints: TenantHint[];
+  /** The token's tenant claim, when it carries one: a hint that must agree, never an authority. */
+  claim: string | undefined;
+}
+
+const mismatch = (message: string) => new AppError({ code: 'FORBIDDEN', appCode: 'TENANT_MISMATCH', message });
+
+/**
+ * Resolves the request's tenant: explicit context first (all of it must agree), else the user's current
+ * tenant; membership in the database decides who gets in, and a tenant one cannot reach does not exist.
+ */
+export async function resolveTenant({ em, user, isSuperadmin, hints, claim }: ResolveInput): Promise<ResolvedTenant> {
+  let tenant: Tenant | null = null;
+  const explicit = hints.length > 0;
+  if (explicit) {
+    for (const hint of hints) {
+      const found =
+        hint.by === 'id'
+          ? await em.findOne(TenantSchema, { id: hint.value })
+          : hint.by === 'slug'
+            ? await em.findOne(TenantSchema, { slug: hint.value })
+            : await em.findOne(TenantSchema, { domain: hint.value });
+      // A custom domain that is not a tenant's is just the platform's own host name.
+      if (!found && hint.source === 'domain') continue;
+      if (!found) throw tenantNotFound();
+      if (tenant && tenant.id !== found.id) throw mismatch('The request names two different organisations');
+      tenant = found;
+    }
+  }
+  const fromCurrent = !tenant;
+  if (!tenant) {
+    if (!user.currentTenantId) {
+      throw new AppError({ code: 'NOT_FOUND', appCode: 'NOT_FOUND', message: 'Choose an organisation first' });
+    }
+    tenant = await em.findOne(TenantSchema, { id: user.currentTenantId });
+    if (!tenant) throw tenantNotFound();
+  }
+  if (claim !== undefined && claim !== tenant.id && claim !== tenant.slug) {
+    throw mismatch('Your session belongs to another organisation');
+  }
+  if (GONE_STATUSES.includes(tenant.status)) throw tenantNotFound();
+
+  const membership = await em.findOne(MembershipSchema, { tenant: tenant.id, user: user.id }, { fields: ['role'] });
+  let role: Role;
+  let viaSuperadmin = false;
+  if (membership) {
+    role = membership.role;
+  } else if (isSuperadmin && !fromCurrent) {
+    role = 'owner';
+    viaSuperadmin = true;
+  } else {
+    throw tenantNotFound();
+  }
+
+  if (tenant.status === 'suspended' && !viaSuperadmin) {
+    throw new AppError({
+      code: 'FORBIDDEN',
+      appCode: 'TENANT_SUSPENDED',
+      message: `${tenant.name} is suspended; contact support`,
+      details: { tenantStatus: tenant.status },
+    });
+  }
+  if (tenant.status !== 'ready' && tenant.status !== 'suspended') {
+    throw new AppError({
+      code: 'CONFLICT',
+      appCode: 'TENANT_NOT_READY',
+      message: tenant.status === 'failed' ? `${tenant.name} could not be prepared` : `${tenant.name} is being prepared`,
+      details: { tenantStatus: tenant.status, tenantId: tenant.id },
+    });
+  }
+  return { tenant, role, viaSuperadmin, explicit: !fromCurrent };
+}
+
+/** Records a superadmin's request into a tenant they do not belong to (control plane, append-only). */
+export async function recordSuperadminAccess(
+  em: EntityManager,
+  entry: { user: User; tenantId: string; procedure: string; requestId: string; ip: string },
+): Promise<void> {
+  await em.insert(PlatformAuditSchema, {
+    superadminId: entry.user.id,
+    superadminEmail: entry.user.email,
+    tenantId: entry.tenantId,
+    procedure: entry.procedure,
+    requestId: entry.requestId,
+    ip: entry.ip,
+  });
+}

@@ -1,0 +1,96 @@
+import type { FastifyInstance } from 'fastify';
+import type { TenantStatusInfo } from '@tenantry/shared';
+import { bearer, type TrpcResponse } from './app.js';
+import { createUser, type TestUser } from './stack-env.js';
+
+export interface CallOptions {
+  token?: string;
+  headers?: Record<string, string>;
+  /** Appended to the URL, e.g. `tenant=acme`. */
+  query?: string;
+}
+
+export interface CallResult<T> {
+  status: number;
+  headers: Record<string, unknown>;
+  body: TrpcResponse;
+  data: T;
+}
+
+/** Calls one procedure over HTTP as a browser would: queries as GET with `?input=`, mutations as POST. */
+export async function call<T = unknown>(
+  app: FastifyInstance,
+  kind: 'query' | 'mutation',
+  path: string,
+  input?: unknown,
+  options: CallOptions = {},
+): Promise<CallResult<T>> {
+  const headers = { ...(options.token ? bearer(options.token) : {}), ...options.headers };
+  const params = new URLSearchParams();
+  if (kind === 'query' && input !== undefined) params.set('input', JSON.stringify(input));
+  const extra = options.query ? `${params.size ? '&' : ''}${options.query}` : '';
+  const qs = params.size || extra ? `?${params.toString()}${extra}` : '';
+  const res = await app.inject(
+    kind === 'query'
+      ? { method: 'GET', url: `/trpc/${path}${qs}`, headers }
+      : {
+          method: 'POST',
+          url: `/trpc/${path}${qs}`,
+          headers: { 'content-type': 'application/json', ...headers },
+          payload: JSON.stringify(input ?? null),
+        },
+  );
+  const body = res.json<TrpcResponse>();
+  return { status: res.statusCode, headers: res.headers, body, data: body.result?.data as T };
+}
+
+/** Waits for a tenant to leave provisioning; fails the test after `timeoutMs`. */
+export async function waitForStatus(
+  app: FastifyInstance,
+  token: string,
+  id: string,
+  done: (s: TenantStatusInfo) => boolean = (s) => s.status === 'ready' || s.status === 'failed',
+  timeoutMs = 20_000,
+): Promise<TenantStatusInfo> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const res = await call<TenantStatusInfo>(app, 'query', 'tenants.status', { id }, { token });
+    if (res.status !== 200) throw new Error(`tenants.status answered ${res.status}: ${JSON.stringify(res.body)}`);
+    if (done(res.data)) return res.data;
+    if (Date.now() > deadline) throw new Error(`tenant ${id} still ${res.data.status} after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+export interface TestTenant {
+  id: string;
+  slug: string;
+  name: string;
+}
+
+/** Creates a tenant as `owner` and waits until it is ready. */
+export async function createReadyTenant(app: FastifyInstance, owner: TestUser, name?: string): Promise<TestTenant> {
+  const tenantName = name ?? `Org ${Math.random().toString(36).slice(2, 8)}`;
+  const res = await call<TenantStatusInfo & { slug: string }>(
+    app,
+    'mutation',
+    'tenants.create',
+    { name: tenantName },
+    { token: owner.tokens.accessToken },
+  );
+  if (res.status !== 200) throw new Error(`tenants.create answered ${res.status}: ${JSON.stringify(res.body)}`);
+  const status = await waitForStatus(app, owner.tokens.accessToken, res.data.id);
+  if (status.status !== 'ready') throw new Error(`tenant ${res.data.id} ended ${status.status}: ${status.error}`);
+  return { id: res.data.id, slug: res.data.slug, name: tenantName };
+}
+
+/** A signed-in user who owns a ready tenant. */
+export async function ownerWithTenant(
+  app: FastifyInstance,
+  name?: string,
+): Promise<{ user: TestUser; tenant: TestTenant }> {
+  const user = await createUser();
+  return { user, tenant: await createReadyTenant(app, user, name) };
+}
+
+export const tenantHeader = (id: string) => ({ 'x-tenant-id': id });
