@@ -64,4 +64,45 @@ describe('tenants', () => {
     );
     expect(denied.status).toBe(404);
   });
+
+  it('stream their status over SSE until ready, authenticated by connection params', async () => {
+    const user = await createUser();
+    const created = await call<{ id: string }>(
+      t.app,
+      'mutation',
+      'tenants.create',
+      { name: 'Streamed' },
+      {
+        token: user.tokens.accessToken,
+      },
+    );
+    const params = new URLSearchParams({
+      input: JSON.stringify({ id: created.data.id }),
+      connectionParams: JSON.stringify({ token: user.tokens.accessToken }),
+    });
+    const res = await t.app.inject({ method: 'GET', url: `/trpc/tenants.onStatus?${params.toString()}` });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toMatch(/text\/event-stream/);
+    const statuses = res.body
+      .split('\n')
+      .filter((line) => line.startsWith('data: {'))
+      .map((line) => JSON.parse(line.slice(6)) as { status?: string })
+      .map((d) => d.status)
+      .filter(Boolean);
+    expect(statuses.at(-1)).toBe('ready');
+  });
+});
+
+describe('tenant status events', () => {
+  it('wake a subscriber at a NOTIFY from another connection, long before its re-read timeout', async () => {
+    const id = '00000000-0000-4000-8000-000000000001';
+    const subscription = await t.app.services.tenantEvents.subscribe(id);
+    try {
+      await t.app.services.orm.em.fork().execute(`select pg_notify('tenant_status', ?)`, [id]);
+      // With a missed notification this waits the whole hour and the test times out.
+      await subscription.wait(3_600_000);
+    } finally {
+      subscription.unsubscribe();
+    }
+  });
 });

@@ -56,16 +56,21 @@ export const tenantsRouter = router({
 
   /** The status now, then at every change, until it settles (SSE through httpSubscriptionLink). */
   onStatus: authedProcedure.input(ById).subscription(async function* ({ ctx, input, signal }) {
-    let last = '';
-    while (!signal?.aborted) {
-      const status = await statusFor(ctx.services.orm.em.fork(), ctx.user, ctx.isSuperadmin, input.id);
-      const key = `${status.status}|${status.step}|${status.attempts}|${status.error}`;
-      if (key !== last) {
-        last = key;
-        yield TenantStatusInfo.parse(status);
+    const subscription = await ctx.services.tenantEvents.subscribe(input.id);
+    try {
+      let last = '';
+      while (!signal?.aborted) {
+        const status = await statusFor(ctx.services.orm.em.fork(), ctx.user, ctx.isSuperadmin, input.id);
+        const key = `${status.status}|${status.step}|${status.attempts}|${status.error}`;
+        if (key !== last) {
+          last = key;
+          yield status;
+        }
+        if (SETTLED.includes(status.status)) return;
+        await subscription.wait(STATUS_REREAD_MS, signal);
       }
-      if (SETTLED.includes(status.status)) return;
-      await ctx.services.tenantEvents.next(input.id, STATUS_REREAD_MS, signal);
+    } finally {
+      subscription.unsubscribe();
     }
   }),
 

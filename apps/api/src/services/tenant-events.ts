@@ -8,33 +8,51 @@ import { TENANT_STATUS_CHANNEL } from './provisioning.js';
  * costs a delay, never a stuck screen.
  */
 export interface TenantEvents {
-  /** Resolves at the next change of this tenant's status, after `timeoutMs`, or when `signal` aborts. */
-  next(tenantId: string, timeoutMs: number, signal?: AbortSignal): Promise<void>;
+  /**
+   * Starts listening for one tenant's changes. Subscribe before reading the status: a change committed
+   * between the read and `wait()` then makes `wait()` return at once instead of being missed.
+   */
+  subscribe(tenantId: string): Promise<TenantSubscription>;
   close(): Promise<void>;
 }
 
+export interface TenantSubscription {
+  /** Resolves at the next change since the previous wait, after `timeoutMs`, or when `signal` aborts. */
+  wait(timeoutMs: number, signal?: AbortSignal): Promise<void>;
+  unsubscribe(): void;
+}
+
+interface Listener {
+  changed: boolean;
+  wake: (() => void) | undefined;
+}
+
 export function createTenantEvents(databaseUrl: string, log: FastifyBaseLogger): TenantEvents {
-  const waiters = new Map<string, Set<() => void>>();
+  const listeners = new Map<string, Set<Listener>>();
   let client: pg.Client | undefined;
   let connecting: Promise<void> | undefined;
   let closed = false;
 
-  const wakeAll = () => {
-    for (const set of waiters.values()) for (const wake of set) wake();
+  const notify = (listener: Listener) => {
+    listener.changed = true;
+    listener.wake?.();
+  };
+  const notifyAll = () => {
+    for (const set of listeners.values()) for (const l of set) notify(l);
   };
 
   const connect = (): Promise<void> => {
     connecting ??= (async () => {
       const c = new pg.Client({ connectionString: databaseUrl });
       c.on('notification', (msg) => {
-        if (msg.payload) for (const wake of waiters.get(msg.payload) ?? []) wake();
+        if (msg.payload) for (const l of listeners.get(msg.payload) ?? []) notify(l);
       });
       c.on('error', (err) => {
         log.warn({ err }, 'tenant status listener lost its connection');
         client = undefined;
         connecting = undefined;
         c.end().catch(() => undefined);
-        wakeAll(); // the waiters re-read the status and listen again
+        notifyAll(); // the streams re-read the status and listen again
       });
       await c.connect();
       await c.query(`listen ${TENANT_STATUS_CHANNEL}`);
@@ -47,26 +65,40 @@ export function createTenantEvents(databaseUrl: string, log: FastifyBaseLogger):
   };
 
   return {
-    async next(tenantId, timeoutMs, signal) {
+    async subscribe(tenantId) {
+      const listener: Listener = { changed: false, wake: undefined };
+      const set = listeners.get(tenantId) ?? new Set();
+      listeners.set(tenantId, set);
+      set.add(listener);
       if (!closed && !client) await connect();
-      await new Promise<void>((resolve) => {
-        const set = waiters.get(tenantId) ?? new Set();
-        waiters.set(tenantId, set);
-        const done = () => {
-          clearTimeout(timer);
-          signal?.removeEventListener('abort', done);
-          set.delete(done);
-          if (!set.size) waiters.delete(tenantId);
-          resolve();
-        };
-        const timer = setTimeout(done, timeoutMs);
-        signal?.addEventListener('abort', done, { once: true });
-        set.add(done);
-      });
+      return {
+        async wait(timeoutMs, signal) {
+          if (!listener.changed && !closed && !signal?.aborted) {
+            if (!client) await connect();
+            await new Promise<void>((resolve) => {
+              const done = () => {
+                clearTimeout(timer);
+                signal?.removeEventListener('abort', done);
+                listener.wake = undefined;
+                resolve();
+              };
+              const timer = setTimeout(done, timeoutMs);
+              signal?.addEventListener('abort', done, { once: true });
+              listener.wake = done;
+            });
+          }
+          listener.changed = false;
+        },
+        unsubscribe() {
+          listener.wake?.();
+          set.delete(listener);
+          if (!set.size) listeners.delete(tenantId);
+        },
+      };
     },
     async close() {
       closed = true;
-      wakeAll();
+      notifyAll();
       await connecting;
       await client?.end().catch(() => undefined);
       client = undefined;
