@@ -59,5 +59,7 @@ export async function startWorker(settings: WorkerSettings): Promise<Runner> {
     noHandleSignals: true,
     logger: workerLogger(settings.log.child({ component: 'worker' })),
     taskList: taskList(settings),
+    // No cron jobs yet; without this graphile-worker looks for a `crontab` file in the working directory.
+    parsedCronItems: [],
   });
 }
