@@ -22,6 +22,7 @@ import {
   toTenantModel,
   updateTenant,
 } from '../services/tenants.js';
+import { forgetPlatformHost } from '../services/tenant-resolution.js';
 import { authedProcedure, requireRole, router, tenantProcedure } from '../trpc.js';
 
 const ById = z.object({ id: z.uuid() });
@@ -110,5 +111,9 @@ export const tenantsRouter = router({
   update: requireRole('admin')
     .input(UpdateTenantInput)
     .output(Tenant)
-    .mutation(async ({ ctx, input }) => toTenantModel(await updateTenant(ctx.em, ctx.tenant, input))),
+    .mutation(async ({ ctx, input }) => {
+      const updated = await updateTenant(ctx.em, ctx.tenant, input);
+      if (updated.domain) forgetPlatformHost(updated.domain);
+      return toTenantModel(updated);
+    }),
 });

@@ -80,6 +80,32 @@ export interface ResolveInput {
   claim: string | undefined;
 }
 
+/**
+ * Host names that are no tenant's custom domain (the platform's own), remembered for a minute so that
+ * requests to them cost no lookup. A domain a tenant sets is reachable at the latest a minute later.
+ */
+const NOT_A_TENANT_DOMAIN_MS = 60_000;
+const MAX_REMEMBERED_HOSTS = 1000;
+const platformHosts = new Map<string, number>();
+
+function knownPlatformHost(host: string): boolean {
+  const until = platformHosts.get(host);
+  if (until === undefined) return false;
+  if (until > Date.now()) return true;
+  platformHosts.delete(host);
+  return false;
+}
+
+/** Called when a tenant takes a domain, so this instance serves it at once (others within a minute). */
+export function forgetPlatformHost(host: string): void {
+  platformHosts.delete(host);
+}
+
+function rememberPlatformHost(host: string): void {
+  if (platformHosts.size >= MAX_REMEMBERED_HOSTS) platformHosts.clear();
+  platformHosts.set(host, Date.now() + NOT_A_TENANT_DOMAIN_MS);
+}
+
 const mismatch = (message: string) => new AppError({ code: 'FORBIDDEN', appCode: 'TENANT_MISMATCH', message });
 
 /**
@@ -88,9 +114,9 @@ const mismatch = (message: string) => new AppError({ code: 'FORBIDDEN', appCode:
  */
 export async function resolveTenant({ em, user, isSuperadmin, hints, claim }: ResolveInput): Promise<ResolvedTenant> {
   let tenant: Tenant | null = null;
-  const explicit = hints.length > 0;
-  if (explicit) {
+  if (hints.length) {
     for (const hint of hints) {
+      if (hint.source === 'domain' && knownPlatformHost(hint.value)) continue;
       const found =
         hint.by === 'id'
           ? await em.findOne(TenantSchema, { id: hint.value })
@@ -98,7 +124,10 @@ export async function resolveTenant({ em, user, isSuperadmin, hints, claim }: Re
             ? await em.findOne(TenantSchema, { slug: hint.value })
             : await em.findOne(TenantSchema, { domain: hint.value });
       // A custom domain that is not a tenant's is just the platform's own host name.
-      if (!found && hint.source === 'domain') continue;
+      if (!found && hint.source === 'domain') {
+        rememberPlatformHost(hint.value);
+        continue;
+      }
       if (!found) throw tenantNotFound();
       if (tenant && tenant.id !== found.id) throw mismatch('The request names two different organisations');
       tenant = found;
