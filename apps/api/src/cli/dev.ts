@@ -9,6 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 
 import { formatBanner } from '../local-stack/banner.js';
+import { seedDemoOrganisation } from '../local-stack/demo-seed.js';
 import { type LocalStack, LocalStackError, startLocalStack } from '../local-stack/index.js';
 import { isPortFree } from '../local-stack/ports.js';
 import { hasExited, onLines } from '../local-stack/processes.js';
@@ -176,6 +177,21 @@ async function main(): Promise<void> {
     waitFor('web', `${spaUrl}/`, (status) => status < 500),
   ]);
   if (shuttingDown) return;
+  const owner = stack.demoUsers.find((u) => u.role === 'owner');
+  const { COGNITO_ENDPOINT, COGNITO_REGION, COGNITO_SPA_CLIENT_ID } = stack.env;
+  if (owner && COGNITO_ENDPOINT && COGNITO_REGION && COGNITO_SPA_CLIENT_ID) {
+    try {
+      const seeded = await seedDemoOrganisation({
+        dataDir,
+        apiUrl,
+        owner,
+        cognito: { region: COGNITO_REGION, endpoint: COGNITO_ENDPOINT, clientId: COGNITO_SPA_CLIENT_ID },
+      });
+      if (seeded) console.log(`Created the demo organisation "${seeded}" for ${owner.email}.`);
+    } catch (error) {
+      console.warn(`Could not create the demo organisation (${String(error)}); sign in and create one in the app.`);
+    }
+  }
   console.log(
     formatBanner({
       spaUrl,

@@ -16,7 +16,9 @@ export interface WorkerSettings {
 /** graphile-worker's log lines through our logger (pino), so they carry the same fields and levels. */
 function workerLogger(log: FastifyBaseLogger): Logger {
   return new Logger((scope) => (level, message, meta) => {
-    const fields = { ...scope, ...meta };
+    // graphile-worker attaches the whole job row; its id and attempt are what a log reader needs.
+    const { job, ...rest } = (meta ?? {}) as { job?: { id?: string; attempts?: number } };
+    const fields = { ...scope, ...rest, ...(job ? { jobId: job.id, attempt: job.attempts } : {}) };
     const name = String(level); // a const enum of @graphile/logger, compared by value
     if (name === 'error') log.error(fields, message);
     else if (name === 'warning') log.warn(fields, message);
