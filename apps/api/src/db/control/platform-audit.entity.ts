@@ -7,6 +7,16 @@ export const PlatformAuditSchema = defineEntity({
   tableName: 'platform_audit',
   schema: 'public',
   indexes: [{ properties: ['tenantId', 'at'] }],
+  // The database itself refuses to change or remove a row, whatever the code does.
+  triggers: [
+    {
+      name: 'append_only',
+      timing: 'before',
+      events: ['update', 'delete'],
+      forEach: 'row',
+      body: "raise exception 'platform_audit is append-only';",
+    },
+  ],
   properties: {
     id: p
       .uuid()

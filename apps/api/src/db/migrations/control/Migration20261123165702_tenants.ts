@@ -1,7 +1,7 @@
 import { Migration } from '@mikro-orm/migrations';
 
-export class Migration20261123163738_tenants extends Migration {
-  override name = 'Migration20261123163738_tenants';
+export class Migration20261123165702_tenants extends Migration {
+  override name = 'Migration20261123165702_tenants';
 
   override up(): void | Promise<void> {
     this.addSql(
@@ -28,6 +28,13 @@ export class Migration20261123163738_tenants extends Migration {
     );
 
     this.addSql(
+      `create or replace function "platform_audit_append_only_fn"() returns trigger as \$\$ begin raise exception 'platform_audit is append-only'; end; \$\$ language plpgsql;`,
+    );
+    this.addSql(
+      `create trigger "append_only" BEFORE UPDATE OR DELETE on "platform_audit" for each ROW execute function "platform_audit_append_only_fn"();`,
+    );
+
+    this.addSql(
       `alter table "tenants" add constraint "tenants_plan_check" check ("plan" in ('basic', 'premium', 'enterprise', 'custom'));`,
     );
     this.addSql(
@@ -46,21 +53,14 @@ export class Migration20261123163738_tenants extends Migration {
     this.addSql(
       `alter table "memberships" add constraint "memberships_role_check" check ("role" in ('owner', 'admin', 'member', 'viewer'));`,
     );
-
-    // Written by hand: the record of superadmin access is append-only, enforced by the database.
-    this.addSql(
-      `create function "platform_audit_append_only"() returns trigger language plpgsql as $$ begin raise exception 'platform_audit is append-only'; end $$;`,
-    );
-    this.addSql(
-      `create trigger "platform_audit_append_only" before update or delete on "platform_audit" for each row execute function "platform_audit_append_only"();`,
-    );
   }
 
   override down(): void | Promise<void> {
     this.addSql(`alter table "memberships" drop constraint "memberships_tenant_id_foreign";`);
 
+    this.addSql(`drop trigger if exists "append_only" on "platform_audit";`);
+    this.addSql(`drop function if exists "platform_audit_append_only_fn"();`);
     this.addSql(`drop table if exists "platform_audit" cascade;`);
-    this.addSql(`drop function if exists "platform_audit_append_only"();`);
     this.addSql(`drop table if exists "tenants" cascade;`);
     this.addSql(`drop table if exists "memberships" cascade;`);
   }
