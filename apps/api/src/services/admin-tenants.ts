@@ -29,7 +29,7 @@ export function toAdminTenant(t: Tenant, memberCount: number): AdminTenant {
 async function memberCounts(em: EntityManager, ids: string[]): Promise<Map<string, number>> {
   if (!ids.length) return new Map();
   const rows = await em.execute<{ tenant_id: string; n: string }[]>(
-    'select tenant_id, count(*) as n from memberships where tenant_id = any(?::uuid[]) group by tenant_id',
+    'select tenant_id, count(*) as n from memberships where tenant_id in (?) group by tenant_id',
     [ids],
   );
   return new Map(rows.map((r) => [r.tenant_id, Number(r.n)]));
@@ -66,8 +66,9 @@ const conflict = (message: string) => new AppError({ code: 'CONFLICT', appCode: 
 async function transition(em: EntityManager, id: string, assignments: string, from: string[]): Promise<boolean> {
   const rows = await em.execute<{ id: string }[]>(
     `with changed as (
-       update tenants set ${assignments}, updated_at = now() where id = ? and status = any(?::text[]) returning id
+       update tenants set ${assignments}, updated_at = now() where id = ? and status in (?) returning id
      ) select pg_notify('${TENANT_STATUS_CHANNEL}', id::text), id from changed`,
+    // MikroORM expands an array parameter into a list: `in (?)`, not `any(?)`.
     [id, from],
   );
   return rows.length > 0;

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { RESERVED_SLUGS, TENANT_ID_HEADER, TENANT_QUERY_PARAM, TENANT_SLUG_HEADER, type Role } from '@tenantry/shared';
@@ -182,7 +183,10 @@ export async function recordSuperadminAccess(
   em: EntityManager,
   entry: { user: User; tenantId: string; procedure: string; requestId: string; ip: string },
 ): Promise<void> {
+  // em.insert skips the entity's onCreate defaults: id and time are given here.
   await em.insert(PlatformAuditSchema, {
+    id: randomUUID(),
+    at: new Date(),
     superadminId: entry.user.id,
     superadminEmail: entry.user.email,
     tenantId: entry.tenantId,

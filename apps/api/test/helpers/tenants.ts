@@ -94,3 +94,86 @@ export async function ownerWithTenant(
 }
 
 export const tenantHeader = (id: string) => ({ 'x-tenant-id': id });
+
+export type ProcedureType = 'query' | 'mutation' | 'subscription';
+
+/** What a procedure answered, whatever its type: the HTTP status, the tRPC/app codes of an error, the raw body. */
+export interface Outcome {
+  /** Whether it succeeded: a 200 answer, or a stream without an error event (SSE always answers 200). */
+  ok: boolean;
+  status: number;
+  code: string | null;
+  appCode: string | null;
+  body: string;
+  /** The result (a query or mutation) or every event's data (a subscription). */
+  data: unknown;
+}
+
+interface ErrorShape {
+  data?: { code?: string; appCode?: string };
+  error?: { data?: { code?: string; appCode?: string } };
+}
+
+/** Calls any procedure over HTTP; a subscription is read as the SSE stream httpSubscriptionLink opens. */
+export async function invoke(
+  app: FastifyInstance,
+  type: ProcedureType,
+  path: string,
+  input?: unknown,
+  options: CallOptions = {},
+): Promise<Outcome> {
+  if (type !== 'subscription') {
+    const res = await call(app, type, path, input, options);
+    const error = res.body.error?.data;
+    return {
+      ok: res.status === 200 && !error,
+      status: res.status,
+      code: error?.code ?? null,
+      appCode: error?.appCode ?? null,
+      body: JSON.stringify(res.body),
+      data: res.data,
+    };
+  }
+  const params = new URLSearchParams();
+  if (input !== undefined) params.set('input', JSON.stringify(input));
+  const url = `/trpc/${path}?${params.toString()}${options.query ? `&${options.query}` : ''}`;
+  const res = await app.inject({
+    method: 'GET',
+    url,
+    headers: { ...(options.token ? bearer(options.token) : {}), ...options.headers },
+  });
+  if (!String(res.headers['content-type']).includes('text/event-stream')) {
+    const body = res.json<ErrorShape>();
+    return {
+      ok: false,
+      status: res.statusCode,
+      code: body.error?.data?.code ?? null,
+      appCode: body.error?.data?.appCode ?? null,
+      body: res.body,
+      data: undefined,
+    };
+  }
+  const events = res.body.split('\n\n').map((block) => ({
+    event: /^event: (.*)$/m.exec(block)?.[1] ?? 'message',
+    data: /^data: (.*)$/m.exec(block)?.[1],
+  }));
+  const error = events.find((e) => e.event === 'serialized-error');
+  const shape = error?.data ? (JSON.parse(error.data) as ErrorShape) : undefined;
+  return {
+    ok: res.statusCode === 200 && !error,
+    status: res.statusCode,
+    code: shape?.data?.code ?? shape?.error?.data?.code ?? (error ? 'UNKNOWN' : null),
+    appCode: shape?.data?.appCode ?? shape?.error?.data?.appCode ?? null,
+    body: res.body,
+    data: events
+      .filter((e) => e.event === 'message' && e.data?.startsWith('{'))
+      .map((e): unknown => JSON.parse(e.data!)),
+  };
+}
+
+/** A signed-in user who exists in the users table (the first authed call creates the row). */
+export async function signedInUser(app: FastifyInstance, user: TestUser): Promise<TestUser> {
+  const me = await call(app, 'query', 'auth.me', undefined, { token: user.tokens.accessToken });
+  if (me.status !== 200) throw new Error(`auth.me answered ${me.status}: ${JSON.stringify(me.body)}`);
+  return user;
+}
