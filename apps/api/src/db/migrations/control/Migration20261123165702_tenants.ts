@@ -28,7 +28,7 @@ export class Migration20261123165702_tenants extends Migration {
     );
 
     this.addSql(
-      `create or replace function "platform_audit_append_only_fn"() returns trigger as \$\$ begin raise exception 'platform_audit is append-only'; end; \$\$ language plpgsql;`,
+      `create or replace function "platform_audit_append_only_fn"() returns trigger as $$ begin raise exception 'platform_audit is append-only'; end; $$ language plpgsql;`,
     );
     this.addSql(
       `create trigger "append_only" BEFORE UPDATE OR DELETE on "platform_audit" for each ROW execute function "platform_audit_append_only_fn"();`,
