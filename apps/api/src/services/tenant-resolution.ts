@@ -3,7 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { RESERVED_SLUGS, TENANT_ID_HEADER, TENANT_QUERY_PARAM, TENANT_SLUG_HEADER, type Role } from '@tenantry/shared';
 import { z } from 'zod';
-import { MembershipSchema, PlatformAuditSchema, TenantSchema, type Tenant, type User } from '../db/control/index.js';
+import { PlatformAuditSchema, TenantSchema, type Tenant, type User } from '../db/control/index.js';
 import { AppError } from '../errors.js';
 import { GONE_STATUSES, tenantNotFound } from './tenants.js';
 
@@ -114,44 +114,39 @@ const mismatch = (message: string) => new AppError({ code: 'FORBIDDEN', appCode:
  * tenant; membership in the database decides who gets in, and a tenant one cannot reach does not exist.
  */
 export async function resolveTenant({ em, user, isSuperadmin, hints, claim }: ResolveInput): Promise<ResolvedTenant> {
-  let tenant: Tenant | null = null;
-  if (hints.length) {
-    for (const hint of hints) {
-      if (hint.source === 'domain' && knownPlatformHost(hint.value)) continue;
-      const found =
-        hint.by === 'id'
-          ? await em.findOne(TenantSchema, { id: hint.value })
-          : hint.by === 'slug'
-            ? await em.findOne(TenantSchema, { slug: hint.value })
-            : await em.findOne(TenantSchema, { domain: hint.value });
-      // A custom domain that is not a tenant's is just the platform's own host name.
-      if (!found && hint.source === 'domain') {
-        rememberPlatformHost(hint.value);
-        continue;
-      }
-      if (!found) throw tenantNotFound();
-      if (tenant && tenant.id !== found.id) throw mismatch('The request names two different organisations');
-      tenant = found;
+  let found: TenantWithRole | null = null;
+  for (const hint of hints) {
+    if (hint.source === 'domain' && knownPlatformHost(hint.value)) continue;
+    const candidate = await findTenantWithRole(em, hint.by, hint.value, user.id);
+    // A custom domain that is not a tenant's is just the platform's own host name.
+    if (!candidate && hint.source === 'domain') {
+      rememberPlatformHost(hint.value);
+      continue;
     }
+    if (!candidate) throw tenantNotFound();
+    if (found && found.tenant.id !== candidate.tenant.id) {
+      throw mismatch('The request names two different organisations');
+    }
+    found = candidate;
   }
-  const fromCurrent = !tenant;
-  if (!tenant) {
+  const fromCurrent = !found;
+  if (!found) {
     if (!user.currentTenantId) {
       throw new AppError({ code: 'NOT_FOUND', appCode: 'NOT_FOUND', message: 'Choose an organisation first' });
     }
-    tenant = await em.findOne(TenantSchema, { id: user.currentTenantId });
-    if (!tenant) throw tenantNotFound();
+    found = await findTenantWithRole(em, 'id', user.currentTenantId, user.id);
+    if (!found) throw tenantNotFound();
   }
+  const { tenant } = found;
   if (claim !== undefined && claim !== tenant.id && claim !== tenant.slug) {
     throw mismatch('Your session belongs to another organisation');
   }
   if (GONE_STATUSES.includes(tenant.status)) throw tenantNotFound();
 
-  const membership = await em.findOne(MembershipSchema, { tenant: tenant.id, user: user.id }, { fields: ['role'] });
   let role: Role;
   let viaSuperadmin = false;
-  if (membership) {
-    role = membership.role;
+  if (found.role) {
+    role = found.role;
   } else if (isSuperadmin && !fromCurrent) {
     role = 'owner';
     viaSuperadmin = true;
@@ -176,6 +171,33 @@ export async function resolveTenant({ em, user, isSuperadmin, hints, claim }: Re
     });
   }
   return { tenant, role, viaSuperadmin, explicit: !fromCurrent };
+}
+
+interface TenantWithRole {
+  tenant: Tenant;
+  /** The user's role in it; null when they are not a member. */
+  role: Role | null;
+}
+
+const TENANT_COLUMN: Record<TenantHint['by'], string> = { id: 't.id', slug: 't.slug', domain: 't.domain' };
+
+/** The tenant and the user's membership in one query: this runs on every tenant-scoped request. */
+async function findTenantWithRole(
+  em: EntityManager,
+  by: TenantHint['by'],
+  value: string,
+  userId: string,
+): Promise<TenantWithRole | null> {
+  const rows = await em.execute<(Record<string, unknown> & { member_role: Role | null })[]>(
+    `select t.*, m.role as member_role from tenants t
+       left join memberships m on m.tenant_id = t.id and m.user_id = ?
+      where ${TENANT_COLUMN[by]} = ? limit 1`,
+    [userId, value],
+  );
+  const row = rows[0];
+  if (!row) return null;
+  const { member_role: role, ...columns } = row;
+  return { tenant: em.map(TenantSchema, columns), role };
 }
 
 /** Records a superadmin's request into a tenant they do not belong to (control plane, append-only). */
