@@ -2,11 +2,17 @@ import { Link, NavLink, Outlet, useNavigation } from 'react-router';
 import { CHANGE_PASSWORD_PATH } from '../features/auth/auth-paths';
 import { SignOutButton } from '../features/auth/SignOutButton';
 import { useSession } from '../features/auth/session';
+import { SuperadminBanner } from '../features/tenants/SuperadminBanner';
+import { TenantSwitcher } from '../features/tenants/TenantSwitcher';
+import { useTenantContextSync } from '../features/tenants/useActiveTenant';
+import { trpc } from '../lib/trpc';
 
-/** The frame of every signed-in page: product name, navigation, who is signed in, sign-out. */
+/** The frame of every signed-in page: product name, navigation, organisation, who is signed in, sign-out. */
 export function AppShell() {
   const { user } = useSession();
   const navigation = useNavigation();
+  const me = trpc.auth.me.useQuery();
+  useTenantContextSync();
   return (
     <div className="shell">
       <a className="skip-link" href="#main">
@@ -19,10 +25,19 @@ export function AppShell() {
             <img className="brand__mark" src="/favicon.svg" alt="" width={24} height={24} />
             <span className="brand__name">Tenantry</span>
           </Link>
+          <TenantSwitcher />
           <nav className="topbar__nav" aria-label="Main">
             <NavLink to="/" end className="nav-link">
               Overview
             </NavLink>
+            <NavLink to="/projects" className="nav-link">
+              Projects
+            </NavLink>
+            {me.data?.isSuperadmin ? (
+              <NavLink to="/admin/tenants" className="nav-link">
+                Console
+              </NavLink>
+            ) : null}
           </nav>
           <div className="topbar__user">
             {user?.email ? (
@@ -37,6 +52,7 @@ export function AppShell() {
           </div>
         </div>
       </header>
+      <SuperadminBanner />
       <main id="main" className="content" tabIndex={-1}>
         <Outlet />
       </main>

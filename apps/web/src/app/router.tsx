@@ -36,6 +36,28 @@ export const router = createBrowserRouter([
                 lazy: async () => ({ Component: (await import('../features/home/HomePage')).HomePage }),
               },
               {
+                path: 'organisations/new',
+                lazy: async () => ({
+                  Component: (await import('../features/tenants/CreateTenantPage')).CreateTenantPage,
+                }),
+              },
+              {
+                path: 'organisations/:id/progress',
+                lazy: async () => ({
+                  Component: (await import('../features/tenants/TenantProgressPage')).TenantProgressPage,
+                }),
+              },
+              {
+                path: 'projects',
+                lazy: async () => ({ Component: (await import('../features/projects/ProjectsPage')).ProjectsPage }),
+              },
+              {
+                path: 'admin/tenants',
+                lazy: async () => ({
+                  Component: (await import('../features/admin/AdminTenantsPage')).AdminTenantsPage,
+                }),
+              },
+              {
                 path: 'account/password',
                 lazy: async () => ({
                   Component: (await import('../features/auth/ChangePasswordPage')).ChangePasswordPage,

@@ -4,7 +4,7 @@ export function Badge({
   tone = 'neutral',
   children,
 }: {
-  tone?: 'neutral' | 'accent' | 'success';
+  tone?: 'neutral' | 'accent' | 'success' | 'danger';
   children: ReactNode;
 }) {
   return <span className={`badge badge--${tone}`}>{children}</span>;

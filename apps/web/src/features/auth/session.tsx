@@ -2,6 +2,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { fetchAuthSession, getCurrentUser, signOut as amplifySignOut } from 'aws-amplify/auth';
 import { Hub } from 'aws-amplify/utils';
 import { createContext, use, useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { tenantContext } from '../tenants/tenant-context';
 
 export interface SessionUser {
   /** The Cognito `sub`. */
@@ -99,7 +100,10 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   // Drop the previous user's cached data once its screens have unmounted.
   const previousStatus = useRef<SessionStatus>(session.status);
   useEffect(() => {
-    if (previousStatus.current === 'signedIn' && session.status === 'signedOut') queryClient.clear();
+    if (previousStatus.current === 'signedIn' && session.status === 'signedOut') {
+      queryClient.clear();
+      tenantContext.clear();
+    }
     previousStatus.current = session.status;
   }, [session.status, queryClient]);
 

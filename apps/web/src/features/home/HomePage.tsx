@@ -1,4 +1,5 @@
 import { useSession } from '../auth/session';
+import { TenantOverview } from '../tenants/TenantInfoCard';
 import { MeCard } from './MeCard';
 import { SessionCard } from './SessionCard';
 
@@ -10,10 +11,12 @@ export function HomePage() {
       <div className="page-header">
         <h1 className="page-title">Overview</h1>
         <p className="page-subtitle">
-          {user?.email ? `Signed in as ${user.email}.` : 'You are signed in.'} Your account and session at a glance.
+          {user?.email ? `Signed in as ${user.email}.` : 'You are signed in.'} Your organisation, account and session at
+          a glance.
         </p>
       </div>
       <div className="card-grid">
+        <TenantOverview />
         <MeCard />
         <SessionCard />
       </div>

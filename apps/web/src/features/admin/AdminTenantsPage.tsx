@@ -1,0 +1,208 @@
+import { PLANS, type AdminTenant, type TenantStatus } from '@tenantry/shared';
+import { useDeferredValue, useState } from 'react';
+import { useNavigate } from 'react-router';
+import { Button } from '../../components/Button';
+import { Card } from '../../components/Card';
+import { EmptyState, ErrorState } from '../../components/ErrorState';
+import { Spinner } from '../../components/Spinner';
+import { describeError } from '../../lib/api-errors';
+import { formatDate } from '../../lib/time';
+import { trpc } from '../../lib/trpc';
+import { formatDuration, STATUS_LABELS } from '../tenants/tenant-format';
+import { TenantStatusBadge } from '../tenants/TenantStatusBadge';
+import { useSuperadminView } from '../tenants/useActiveTenant';
+import { adminActionFor, canOpenTenant, statusFilters, type AdminAction } from './admin-actions';
+
+const FILTER_ORDER: readonly TenantStatus[] = ['ready', 'pending', 'preparing', 'failed', 'suspended', 'deleting'];
+const ACTION_LABELS: Record<AdminAction, string> = { retry: 'Retry', suspend: 'Suspend', resume: 'Resume' };
+
+export function AdminTenantsPage() {
+  const me = trpc.auth.me.useQuery();
+  return (
+    <>
+      <title>Console · Tenantry</title>
+      <div className="page-header">
+        <h1 className="page-title">Organisations</h1>
+        <p className="page-subtitle">Every organisation on the platform: status, size, provisioning and errors.</p>
+      </div>
+      {me.isPending ? (
+        <Spinner label="Checking your access…" showLabel />
+      ) : me.isError ? (
+        <ErrorState
+          title="Your account could not be loaded"
+          message={describeError(me.error)}
+          onRetry={() => void me.refetch()}
+        />
+      ) : !me.data.isSuperadmin ? (
+        <Card title="Superadmins only">
+          <EmptyState
+            title="This console is for platform operators"
+            message="Ask a superadmin if you need something here."
+          />
+        </Card>
+      ) : (
+        <TenantConsole />
+      )}
+    </>
+  );
+}
+
+function TenantConsole() {
+  const [status, setStatus] = useState<TenantStatus | 'all'>('all');
+  const [search, setSearch] = useState('');
+  const deferredSearch = useDeferredValue(search.trim());
+  const counts = trpc.admin.tenants.counts.useQuery(undefined, { staleTime: 5_000 });
+  const list = trpc.admin.tenants.list.useInfiniteQuery(
+    {
+      limit: 50,
+      ...(status === 'all' ? {} : { status }),
+      ...(deferredSearch ? { search: deferredSearch } : {}),
+    },
+    { getNextPageParam: (page) => page.nextCursor ?? undefined, staleTime: 5_000 },
+  );
+  const tenants = list.data?.pages.flatMap((page) => page.items) ?? [];
+
+  return (
+    <Card
+      title="All organisations"
+      actions={
+        <input
+          className="input input--search"
+          type="search"
+          aria-label="Search organisations"
+          placeholder="Search by name or address"
+          value={search}
+          onChange={(e) => setSearch(e.target.value)}
+        />
+      }
+    >
+      <div className="filters" role="group" aria-label="Filter by status">
+        {statusFilters(counts.data, FILTER_ORDER).map((filter) => (
+          <button
+            key={filter.value}
+            type="button"
+            className="filter"
+            aria-pressed={status === filter.value}
+            onClick={() => setStatus(filter.value)}
+            data-testid={`filter-${filter.value}`}
+          >
+            {filter.value === 'all' ? 'All' : STATUS_LABELS[filter.value]}
+            {filter.count !== null ? <span className="filter__count">{filter.count}</span> : null}
+          </button>
+        ))}
+      </div>
+      {list.isPending ? (
+        <Spinner label="Loading organisations…" showLabel />
+      ) : list.isError ? (
+        <ErrorState
+          title="The organisations could not be loaded"
+          message={describeError(list.error)}
+          onRetry={() => void list.refetch()}
+          retrying={list.isFetching}
+        />
+      ) : tenants.length === 0 ? (
+        <EmptyState
+          title="No organisation here"
+          message={deferredSearch || status !== 'all' ? 'Nothing matches this filter.' : 'No one has created one yet.'}
+        />
+      ) : (
+        <div className="table-wrap">
+          <table className="table" data-testid="admin-tenants">
+            <thead>
+              <tr>
+                <th scope="col">Organisation</th>
+                <th scope="col">Status</th>
+                <th scope="col">Plan</th>
+                <th scope="col">Members</th>
+                <th scope="col">Created</th>
+                <th scope="col">Provisioning</th>
+                <th scope="col">
+                  <span className="visually-hidden">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {tenants.map((tenant) => (
+                <TenantRow key={tenant.id} tenant={tenant} />
+              ))}
+            </tbody>
+          </table>
+          {list.hasNextPage ? (
+            <Button onClick={() => void list.fetchNextPage()} loading={list.isFetchingNextPage} loadingLabel="Loading…">
+              Load more
+            </Button>
+          ) : null}
+        </div>
+      )}
+    </Card>
+  );
+}
+
+function TenantRow({ tenant }: { tenant: AdminTenant }) {
+  const utils = trpc.useUtils();
+  const navigate = useNavigate();
+  const view = useSuperadminView();
+  const onSettled = () => utils.admin.tenants.invalidate();
+  const retry = trpc.admin.tenants.retry.useMutation({ onSettled });
+  const suspend = trpc.admin.tenants.suspend.useMutation({ onSettled });
+  const resume = trpc.admin.tenants.resume.useMutation({ onSettled });
+  const action = adminActionFor(tenant.status);
+  const mutation = action === 'retry' ? retry : action === 'suspend' ? suspend : resume;
+  const failure = retry.error ?? suspend.error ?? resume.error;
+
+  return (
+    <tr data-testid="admin-tenant-row" data-tenant-id={tenant.id}>
+      <td>
+        <div className="table__strong">{tenant.name}</div>
+        <code className="mono muted">{tenant.slug}</code>
+      </td>
+      <td>
+        <TenantStatusBadge status={tenant.status} />
+        {tenant.error ? (
+          <div className="table__error" title={tenant.error}>
+            {tenant.error}
+          </div>
+        ) : null}
+      </td>
+      <td>{PLANS[tenant.plan].name}</td>
+      <td>{tenant.memberCount}</td>
+      <td>
+        <time dateTime={tenant.createdAt}>{formatDate(new Date(tenant.createdAt))}</time>
+      </td>
+      <td>
+        {formatDuration(tenant.provisioningMs)}
+        {tenant.attempts > 1 ? <div className="muted">{tenant.attempts} attempts</div> : null}
+      </td>
+      <td className="table__actions">
+        {action ? (
+          <Button
+            size="sm"
+            variant={action === 'suspend' ? 'ghost' : 'secondary'}
+            loading={mutation.isPending}
+            onClick={() => mutation.mutate({ id: tenant.id })}
+            aria-label={`${ACTION_LABELS[action]} ${tenant.name}`}
+          >
+            {ACTION_LABELS[action]}
+          </Button>
+        ) : null}
+        {canOpenTenant(tenant.status) ? (
+          <Button
+            size="sm"
+            onClick={() => {
+              view.open({ id: tenant.id, name: tenant.name });
+              void navigate('/');
+            }}
+            aria-label={`Open ${tenant.name}`}
+          >
+            Open
+          </Button>
+        ) : null}
+        {failure ? (
+          <div className="text-danger" role="alert">
+            {describeError(failure)}
+          </div>
+        ) : null}
+      </td>
+    </tr>
+  );
+}

@@ -1,0 +1,141 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page, TestInfo } from '@playwright/test';
+import { expect, signIn, test } from './fixtures.js';
+
+/** Screenshots go to the test's output folder, and also to SHOTS_DIR when set (to look at them by hand). */
+async function shot(page: Page, testInfo: TestInfo, name: string) {
+  const path = testInfo.outputPath(`${name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  await testInfo.attach(name, { path, contentType: 'image/png' });
+  const dir = process.env.SHOTS_DIR;
+  if (dir) {
+    mkdirSync(dir, { recursive: true });
+    await page.screenshot({ path: join(dir, `${name}.png`), fullPage: true });
+  }
+}
+
+/** Creates an organisation from the header's menu and waits until it is ready and open. */
+async function createOrganisation(page: Page, name: string, testInfo?: TestInfo) {
+  await page.getByTestId('tenant-switcher').click();
+  await page.getByRole('link', { name: '+ Create organisation' }).click();
+  await expect(page).toHaveURL(/\/organisations\/new$/);
+  await page.getByLabel('Name', { exact: true }).fill(name);
+  await page.getByRole('button', { name: 'Create organisation' }).click();
+
+  // The steps appear at once and are followed live until every one is done.
+  await expect(page.getByTestId('provision-steps')).toBeVisible();
+  await expect(page).toHaveURL(/\/organisations\/[0-9a-f-]{36}\/progress$/);
+  await expect(page.getByTestId('provision-steps').getByRole('listitem')).toHaveCount(4);
+  await expect(page.getByTestId('provision-status')).toHaveAttribute('data-status', 'ready');
+  for (const step of ['create_schema', 'migrate', 'seed', 'finish']) {
+    await expect(page.getByTestId(`provision-step-${step}`)).toHaveAttribute('data-state', 'done');
+  }
+  if (testInfo) await shot(page, testInfo, 'create-ready');
+
+  // Then it opens the new organisation's home.
+  await expect(page).toHaveURL(/\/$/);
+  await expect(page.getByTestId('tenant-name')).toHaveText(name);
+  await expect(page.getByTestId('tenant-role')).toHaveText('Owner');
+  await expect(page.getByTestId('tenant-status')).toHaveText('Ready');
+  await expect(page.getByTestId('tenant-plan')).toHaveText('Basic');
+  await expect(page.getByTestId('switcher-current')).toHaveText(name);
+}
+
+test.describe.serial('organisations', () => {
+  // One run's names, unique across runs and other tests (the demo owner may already have organisations).
+  const run = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+  const alpha = `E2E Alpha ${run}`;
+  const beta = `E2E Beta ${run}`;
+  const project = `Roadmap ${run}`;
+
+  test('an owner creates two, follows them to ready, and each keeps its own projects', async ({
+    page,
+    demo,
+  }, testInfo) => {
+    test.setTimeout(90_000);
+    await signIn(page, demo.owner);
+    await createOrganisation(page, alpha, testInfo);
+    await shot(page, testInfo, 'home');
+
+    // A project in Alpha.
+    await page.getByRole('link', { name: 'Projects' }).click();
+    await expect(page.getByRole('heading', { name: 'Projects', level: 1 })).toBeVisible();
+    await page.getByLabel('Name', { exact: true }).fill(project);
+    await page.getByLabel('Description (optional)').fill('What we ship next');
+    await page.getByRole('button', { name: 'Create project' }).click();
+    await expect(page.getByTestId('project-created')).toBeVisible();
+    const row = page.getByTestId('project-row').filter({ hasText: project });
+    await expect(row).toBeVisible();
+    await expect(row).toContainText('What we ship next');
+    await expect(row).toContainText('Active');
+
+    // Edit it inline.
+    await row.getByRole('button', { name: `Edit ${project}` }).click();
+    await page
+      .getByRole('form', { name: `Edit ${project}` })
+      .getByLabel('Description')
+      .fill('Updated plan');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await expect(page.getByTestId('project-row').filter({ hasText: project })).toContainText('Updated plan');
+    await shot(page, testInfo, 'projects');
+
+    // Beta: a second organisation, where Alpha's project does not exist.
+    await createOrganisation(page, beta);
+    await page.getByRole('link', { name: 'Projects' }).click();
+    await expect(page.getByTestId('projects-empty')).toBeVisible();
+    await expect(page.getByText(project)).toHaveCount(0);
+
+    // Back to Alpha from the switcher: its project is there again.
+    await page.getByTestId('tenant-switcher').click();
+    await expect(page.getByRole('region', { name: 'Your organisations' })).toBeVisible();
+    await shot(page, testInfo, 'switcher');
+    await page.getByRole('button', { name: new RegExp(`^${alpha}`) }).click();
+    await expect(page.getByTestId('switcher-current')).toHaveText(alpha);
+    await expect(page.getByTestId('project-row').filter({ hasText: project })).toBeVisible();
+
+    // A delete asks first, and can be cancelled.
+    await page.getByRole('button', { name: `Delete ${project}` }).click();
+    await expect(page.getByRole('dialog', { name: 'Delete this project?' })).toBeVisible();
+    await page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
+    await expect(page.getByTestId('project-row').filter({ hasText: project })).toBeVisible();
+  });
+
+  test('the superadmin console lists both, and opens one under a banner without joining it', async ({
+    page,
+    demo,
+  }, testInfo) => {
+    await signIn(page, demo.superadmin);
+    await page.getByRole('link', { name: 'Console' }).click();
+    await expect(page.getByTestId('filter-ready')).toBeVisible();
+    await page.getByRole('searchbox', { name: 'Search organisations' }).fill(run);
+    const rows = page.getByTestId('admin-tenant-row');
+    await expect(rows).toHaveCount(2);
+    await expect(rows.filter({ hasText: alpha })).toContainText('Ready');
+    await expect(rows.filter({ hasText: beta })).toContainText('Ready');
+    await shot(page, testInfo, 'console');
+
+    await rows
+      .filter({ hasText: alpha })
+      .getByRole('button', { name: `Open ${alpha}` })
+      .click();
+    await expect(page.getByTestId('superadmin-banner')).toContainText(`Viewing ${alpha} as superadmin`);
+    await expect(page.getByTestId('tenant-name')).toHaveText(alpha);
+    await expect(page.getByTestId('tenant-role')).toContainText('as superadmin');
+    await page.getByRole('link', { name: 'Projects' }).click();
+    await expect(page.getByTestId('project-row').filter({ hasText: project })).toBeVisible();
+    await shot(page, testInfo, 'superadmin-view');
+    await page.getByTestId('superadmin-banner').getByRole('button', { name: 'Exit' }).click();
+    await expect(page.getByTestId('superadmin-banner')).toHaveCount(0);
+    await expect(page).toHaveURL(/\/admin\/tenants$/);
+  });
+});
+
+test('a user without an organisation is invited to create one', async ({ page, demo }) => {
+  await signIn(page, demo.superadmin);
+  // The superadmin demo user belongs to no organisation (the console does not make them a member).
+  await expect(page.getByTestId('no-tenant')).toBeVisible();
+  await expect(page.getByTestId('no-tenant').getByRole('link', { name: 'Create organisation' })).toBeVisible();
+  await page.getByRole('link', { name: 'Projects' }).click();
+  await expect(page.getByTestId('no-tenant')).toBeVisible();
+});
