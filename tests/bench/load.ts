@@ -6,6 +6,8 @@ export interface LoadResult {
   requestsPerSecond: number;
   latencyP50Ms: number;
   latencyP99Ms: number;
+  /** Answers received in the whole run. */
+  requestsTotal: number;
   non2xx: number;
   errors: number;
 }
@@ -18,7 +20,7 @@ export interface LoadOptions {
 }
 
 interface AutocannonJson {
-  requests: { average: number };
+  requests: { average: number; total: number };
   latency: { p50: number; p99: number };
   non2xx: number;
   errors: number;
@@ -42,6 +44,7 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
     requestsPerSecond: result.requests.average,
     latencyP50Ms: result.latency.p50,
     latencyP99Ms: result.latency.p99,
+    requestsTotal: result.requests.total,
     non2xx: result.non2xx,
     errors: result.errors,
   };
