@@ -12,6 +12,7 @@ import { formatDuration, STATUS_LABELS } from '../tenants/tenant-format';
 import { TenantStatusBadge } from '../tenants/TenantStatusBadge';
 import { useSuperadminView } from '../tenants/useActiveTenant';
 import { adminActionFor, canOpenTenant, statusFilters, type AdminAction } from './admin-actions';
+import { SearchInput } from '../../components/SearchInput';
 
 const FILTER_ORDER: readonly TenantStatus[] = ['ready', 'pending', 'preparing', 'failed', 'suspended', 'deleting'];
 const ACTION_LABELS: Record<AdminAction, string> = { retry: 'Retry', suspend: 'Suspend', resume: 'Resume' };
@@ -66,13 +67,11 @@ function TenantConsole() {
     <Card
       title="All organisations"
       actions={
-        <input
-          className="input input--search"
-          type="search"
-          aria-label="Search organisations"
+        <SearchInput
+          label="Search organisations"
           placeholder="Search by name or address"
           value={search}
-          onChange={(e) => setSearch(e.target.value)}
+          onChange={setSearch}
         />
       }
     >

@@ -15,6 +15,7 @@ import { ROLE_LABELS } from '../tenants/tenant-format';
 import { RequireTenant } from '../tenants/TenantStates';
 import { validateNewProject, validateProjectChanges, type ProjectField, type ProjectFormValues } from './project-form';
 import { projectPermissions, type ProjectPermissions } from './project-permissions';
+import { SearchInput } from '../../components/SearchInput';
 
 type Errors = Partial<Record<ProjectField, string>>;
 
@@ -146,14 +147,7 @@ function ProjectList({ permissions }: { permissions: ProjectPermissions }) {
     <Card
       title="All projects"
       actions={
-        <input
-          className="input input--search"
-          type="search"
-          aria-label="Search projects"
-          placeholder="Search projects"
-          value={search}
-          onChange={(e) => setSearch(e.target.value)}
-        />
+        <SearchInput label="Search projects" placeholder="Search projects" value={search} onChange={setSearch} />
       }
     >
       {list.isPending ? (
