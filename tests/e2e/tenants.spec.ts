@@ -1,6 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page, TestInfo } from '@playwright/test';
+import { readLocalDatabaseUrl } from '@tenantry/api/local-stack';
+import pg from 'pg';
 import { expect, signIn, test } from './fixtures.js';
 
 /** Screenshots go to the test's output folder, and also to SHOTS_DIR when set (to look at them by hand). */
@@ -139,3 +142,79 @@ test('a user without an organisation is invited to create one', async ({ page, d
   await page.getByRole('link', { name: 'Projects' }).click();
   await expect(page.getByTestId('no-tenant')).toBeVisible();
 });
+
+test('a failed organisation shows its error to its owner, and a superadmin retries it to ready', async ({
+  page,
+  browser,
+  demo,
+}) => {
+  test.setTimeout(90_000);
+  await signIn(page, demo.owner);
+  // A provisioning failure cannot be provoked through the product: the row is written as a failed
+  // run leaves it (error kept, attempts used up), with the demo owner as its owner.
+  const name = `E2E Failed ${Date.now().toString(36)}`;
+  const id = randomUUID();
+  const db = new pg.Client({ connectionString: await databaseUrl() });
+  await db.connect();
+  try {
+    await db.query(
+      `with owner as (select id from users where email = $4)
+       insert into tenants (id, slug, name, schema_name, status, provision_step, preparation_error,
+                            preparation_attempts, preparation_started_at, created_by, created_at, updated_at)
+       select $1, $2, $3, $5, 'failed', 'migrate', 'Simulated: the disk is full', 5, now(), owner.id, now(), now()
+         from owner`,
+      [id, name.toLowerCase().replace(/\s+/g, '-'), name, demo.owner.email, `t_${id.replace(/-/g, '')}`],
+    );
+    await db.query(
+      `insert into memberships (id, tenant_id, user_id, role, joined_at)
+       select $1, $2, id, 'owner', now() from users where email = $3`,
+      [randomUUID(), id, demo.owner.email],
+    );
+  } finally {
+    await db.end();
+  }
+
+  // The owner sees the error, and that an operator can retry it; no retry button for them.
+  await page.goto(`/organisations/${id}/progress`);
+  await expect(page.getByTestId('provision-status')).toHaveAttribute('data-status', 'failed');
+  await expect(page.getByTestId('provision-error')).toContainText('Simulated: the disk is full');
+  await expect(page.getByText('An operator has been told')).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Retry' })).toHaveCount(0);
+
+  // The superadmin finds it in the console, failed with its error, and retries it.
+  const admin = await browser.newPage();
+  try {
+    await signIn(admin, demo.superadmin);
+    await admin.getByRole('link', { name: 'Console' }).click();
+    await admin.getByTestId('filter-failed').click();
+    await admin.getByRole('searchbox', { name: 'Search organisations' }).fill(name);
+    const row = admin.getByTestId('admin-tenant-row').filter({ hasText: name });
+    await expect(row).toContainText('Simulated: the disk is full');
+    await row.getByRole('button', { name: `Retry ${name}` }).click();
+    await admin.getByTestId('filter-all').click();
+    await expect
+      .poll(
+        async () => {
+          await admin.reload();
+          await admin.getByRole('searchbox', { name: 'Search organisations' }).fill(name);
+          return (await admin.getByTestId('admin-tenant-row').filter({ hasText: name }).textContent()) ?? '';
+        },
+        { timeout: 20_000 },
+      )
+      .toContain('Ready');
+  } finally {
+    await admin.close();
+  }
+
+  // The owner's page, opened again, follows it to ready and opens it.
+  await page.reload();
+  await expect(page).toHaveURL(/\/$/, { timeout: 15_000 });
+  await expect(page.getByTestId('tenant-name')).toHaveText(name);
+});
+
+/** The database of the product under test: the configured one, else the local stack's. */
+async function databaseUrl(): Promise<string> {
+  const url = process.env.DATABASE_URL ?? (await readLocalDatabaseUrl(process.env.E2E_DATA_DIR ?? ''));
+  if (!url) throw new Error('no DATABASE_URL and no local PostgreSQL in E2E_DATA_DIR');
+  return url;
+}

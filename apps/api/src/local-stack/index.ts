@@ -14,7 +14,7 @@ import { LocalStackError, reason } from './errors.js';
 import { isRecord, readJson, writeJsonAtomic } from './files.js';
 import { LOOPBACK, pickPort } from './ports.js';
 import { type StandIn, missingParts } from './parts.js';
-import { type PgCredentials, type RunningPostgres, startPostgres } from './postgres.js';
+import { DATABASE_NAME, type PgCredentials, type RunningPostgres, startPostgres } from './postgres.js';
 import { type PartClaim, claimPart, commandLine, terminatePid, workingDirectory } from './processes.js';
 import { type RunningS3, startS3 } from './s3.js';
 
@@ -68,6 +68,18 @@ export async function readLocalCognito(dataDir: string): Promise<{ endpoint: str
   const userPoolId = isRecord(provisioning) ? provisioning.userPoolId : undefined;
   if (!port || typeof userPoolId !== 'string' || !userPoolId) return undefined;
   return { endpoint: `http://${LOOPBACK}:${port}`, userPoolId };
+}
+
+/**
+ * The database URL of the embedded PostgreSQL a stack in `dataDir` runs, for tools and tests that look
+ * at its rows; undefined when that stack never ran PostgreSQL. The stack must be running to answer.
+ */
+export async function readLocalDatabaseUrl(dataDir: string): Promise<string | undefined> {
+  const state = await readState(dataDir);
+  const port = state.ports.postgres;
+  if (!port || !state.postgres) return undefined;
+  const { user, password } = state.postgres;
+  return `postgres://${encodeURIComponent(user)}:${encodeURIComponent(password)}@${LOOPBACK}:${port}/${DATABASE_NAME}`;
 }
 
 async function readState(dataDir: string): Promise<StackState> {
