@@ -11,7 +11,7 @@ import type { AppServices } from './services/index.js';
 import { TokenVerificationError } from './services/token-verifier.js';
 import { ensureUser } from './services/users.js';
 import { explicitTenantHints, recordSuperadminAccess, resolveTenant } from './services/tenant-resolution.js';
-import { roleAtLeast, type Role } from '@tenantry/shared';
+import { PERMISSIONS, roleAtLeast, type Permission, type Role } from '@tenantry/shared';
 
 export function createContextFactory(services: AppServices) {
   return ({ req, res, info }: CreateFastifyContextOptions) => ({
@@ -181,6 +181,11 @@ export function requireRole(role: Role) {
     }
     return next();
   });
+}
+
+/** Lets through members whose role the permission matrix (packages/shared) allows `permission`. */
+export function requirePermission(permission: Permission) {
+  return requireRole(PERMISSIONS[permission]);
 }
 
 /** Platform operators only: members of the Cognito group `superadmin`. */

@@ -10,3 +10,19 @@ const RANK: Record<Role, number> = { owner: 4, admin: 3, member: 2, viewer: 1 };
 export function roleAtLeast(role: Role, required: Role): boolean {
   return RANK[role] >= RANK[required];
 }
+
+/**
+ * The one permission matrix: each action and the weakest role allowed to do it. The API's guards
+ * (`requirePermission`) enforce it; the SPA reads it only to hide what a role cannot do.
+ */
+export const PERMISSIONS = {
+  'projects.read': 'viewer',
+  'projects.write': 'member',
+  'projects.delete': 'admin',
+  'tenant.update': 'admin',
+} as const satisfies Record<string, Role>;
+export type Permission = keyof typeof PERMISSIONS;
+
+export function can(role: Role, permission: Permission): boolean {
+  return roleAtLeast(role, PERMISSIONS[permission]);
+}

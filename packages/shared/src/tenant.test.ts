@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { effectivePlan, PLANS } from './plans.js';
-import { roleAtLeast } from './roles.js';
+import { can, PERMISSIONS, roleAtLeast } from './roles.js';
 import { CreateTenantInput, Domain, Slug, slugFromName } from './tenant.js';
 
 describe('slugs', () => {
@@ -50,5 +50,15 @@ describe('plans and roles', () => {
     expect(roleAtLeast('admin', 'admin')).toBe(true);
     expect(roleAtLeast('member', 'admin')).toBe(false);
     expect(roleAtLeast('viewer', 'member')).toBe(false);
+  });
+
+  it('allow each action from the weakest role the matrix names, upwards', () => {
+    expect(can('viewer', 'projects.read')).toBe(true);
+    expect(can('viewer', 'projects.write')).toBe(false);
+    expect(can('member', 'projects.delete')).toBe(false);
+    expect(can('admin', 'projects.delete')).toBe(true);
+    for (const permission of Object.keys(PERMISSIONS) as (keyof typeof PERMISSIONS)[]) {
+      expect(can('owner', permission), permission).toBe(true);
+    }
   });
 });

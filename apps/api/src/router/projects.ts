@@ -8,33 +8,33 @@ import {
   toProjectModel,
   updateProject,
 } from '../services/projects.js';
-import { requireRole, router } from '../trpc.js';
+import { requirePermission, router } from '../trpc.js';
 
 const ById = z.object({ id: z.uuid() });
 
-/** The example tenant-scoped module: viewers read, members write, admins delete. */
+/** The example tenant-scoped module: viewers read, members write, admins delete (PERMISSIONS in shared). */
 export const projectsRouter = router({
-  list: requireRole('viewer')
+  list: requirePermission('projects.read')
     .input(ProjectListInput)
     .output(z.object({ items: z.array(Project), nextCursor: z.string().nullable() }))
     .query(({ ctx, input }) => listProjects(ctx.em, input)),
 
-  get: requireRole('viewer')
+  get: requirePermission('projects.read')
     .input(ById)
     .output(Project)
     .query(async ({ ctx, input }) => toProjectModel(await getProject(ctx.em, input.id))),
 
-  create: requireRole('member')
+  create: requirePermission('projects.write')
     .input(CreateProjectInput)
     .output(Project)
     .mutation(async ({ ctx, input }) => toProjectModel(await createProject(ctx.em, input, ctx.user.id))),
 
-  update: requireRole('member')
+  update: requirePermission('projects.write')
     .input(UpdateProjectInput)
     .output(Project)
     .mutation(async ({ ctx, input }) => toProjectModel(await updateProject(ctx.em, input))),
 
-  delete: requireRole('admin')
+  delete: requirePermission('projects.delete')
     .input(ById)
     .output(z.object({ id: z.uuid() }))
     .mutation(async ({ ctx, input }) => {

@@ -23,7 +23,7 @@ import {
   updateTenant,
 } from '../services/tenants.js';
 import { forgetPlatformHost } from '../services/tenant-resolution.js';
-import { authedProcedure, requireRole, router, tenantProcedure } from '../trpc.js';
+import { authedProcedure, requirePermission, router, tenantProcedure } from '../trpc.js';
 
 const ById = z.object({ id: z.uuid() });
 
@@ -108,7 +108,7 @@ export const tenantsRouter = router({
     }),
 
   /** Renames the organisation, changes its address or custom domain (owners and admins). */
-  update: requireRole('admin')
+  update: requirePermission('tenant.update')
     .input(UpdateTenantInput)
     .output(Tenant)
     .mutation(async ({ ctx, input }) => {

@@ -1,4 +1,4 @@
-import { roleAtLeast, type Role } from '@tenantry/shared';
+import { can, type Role } from '@tenantry/shared';
 
 export interface ProjectPermissions {
   canCreate: boolean;
@@ -6,11 +6,11 @@ export interface ProjectPermissions {
   canDelete: boolean;
 }
 
-/** What a role may do with projects, as the API enforces it: viewers read, members write, admins delete. */
+/** What a role may do with projects, from the permission matrix the API enforces. */
 export function projectPermissions(role: Role): ProjectPermissions {
   return {
-    canCreate: roleAtLeast(role, 'member'),
-    canEdit: roleAtLeast(role, 'member'),
-    canDelete: roleAtLeast(role, 'admin'),
+    canCreate: can(role, 'projects.write'),
+    canEdit: can(role, 'projects.write'),
+    canDelete: can(role, 'projects.delete'),
   };
 }
