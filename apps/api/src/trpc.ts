@@ -10,6 +10,7 @@ import { Secret } from './secret.js';
 import type { AppServices } from './services/index.js';
 import { TokenVerificationError } from './services/token-verifier.js';
 import { ensureUser } from './services/users.js';
+import { recordAudit, type AuditContext } from './services/audit.js';
 import { explicitTenantHints, recordSuperadminAccess, resolveTenant } from './services/tenant-resolution.js';
 import { PERMISSIONS, roleAtLeast, type Permission, type Role } from '@tenantry/shared';
 
@@ -149,21 +150,42 @@ export const tenantProcedure = authedProcedure.meta({ tenantScoped: true }).use(
     claim: ctx.tenantClaim,
   });
   const { tenant } = resolved;
+  // Control-plane entities name their schema; tenant entities (`schema: '*'`) take this one.
+  const em = orm.em.fork({ schema: tenant.schemaName });
+  const userAgent = ctx.req.headers['user-agent'];
+  const audit: AuditContext = {
+    actorId: ctx.user.id,
+    actorEmail: ctx.user.email,
+    actorIsSuperadmin: resolved.viaSuperadmin,
+    requestId: ctx.req.id,
+    ip: ctx.req.ip,
+    userAgent: typeof userAgent === 'string' ? userAgent : null,
+  };
   if (resolved.viaSuperadmin) {
-    await recordSuperadminAccess(ctx.em, {
-      user: ctx.user,
-      tenantId: tenant.id,
-      procedure: path,
-      requestId: ctx.req.id,
-      ip: ctx.req.ip,
+    // Recorded for the platform and in the tenant's own audit, together.
+    await em.transactional(async (tx) => {
+      await recordSuperadminAccess(tx, {
+        user: ctx.user,
+        tenantId: tenant.id,
+        procedure: path,
+        requestId: ctx.req.id,
+        ip: ctx.req.ip,
+      });
+      await recordAudit(tx, audit, {
+        action: 'superadmin.accessed',
+        targetType: 'tenant',
+        targetId: tenant.id,
+        after: { procedure: path },
+      });
     });
   }
   return next({
     ctx: {
       tenant,
       membership: { role: resolved.role, viaSuperadmin: resolved.viaSuperadmin },
-      // Control-plane entities name their schema; tenant entities (`schema: '*'`) take this one.
-      em: orm.em.fork({ schema: tenant.schemaName }),
+      em,
+      /** Who acts, for the audit row every mutation writes in its own transaction. */
+      audit,
       log: ctx.log.child({ tenantId: tenant.id }),
     },
   });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CurrentTenant, MyTenant, Project } from '@tenantry/shared';
+import { LATEST_TENANT_SCHEMA_VERSION } from '../src/db/migrations/tenant/index.js';
 import { buildTestApp, type TestApp } from './helpers/app.js';
 import { createUser } from './helpers/stack-env.js';
 import { call, ownerWithTenant, tenantHeader } from './helpers/tenants.js';
@@ -26,7 +27,12 @@ describe('tenants', () => {
       headers: tenantHeader(tenant.id),
     });
     expect(current.status).toBe(200);
-    expect(current.data).toMatchObject({ id: tenant.id, role: 'owner', status: 'ready', schemaVersion: 1 });
+    expect(current.data).toMatchObject({
+      id: tenant.id,
+      role: 'owner',
+      status: 'ready',
+      schemaVersion: LATEST_TENANT_SCHEMA_VERSION,
+    });
 
     const created = await call<Project>(
       t.app,

@@ -6,3 +6,4 @@ export * from './plans.js';
 export * from './roles.js';
 export * from './tenant.js';
 export * from './project.js';
+export * from './audit.js';

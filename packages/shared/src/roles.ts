@@ -20,6 +20,7 @@ export const PERMISSIONS = {
   'projects.write': 'member',
   'projects.delete': 'admin',
   'tenant.update': 'admin',
+  'audit.read': 'admin',
 } as const satisfies Record<string, Role>;
 export type Permission = keyof typeof PERMISSIONS;
 

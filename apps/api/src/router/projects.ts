@@ -27,18 +27,18 @@ export const projectsRouter = router({
   create: requirePermission('projects.write')
     .input(CreateProjectInput)
     .output(Project)
-    .mutation(async ({ ctx, input }) => toProjectModel(await createProject(ctx.em, input, ctx.user.id))),
+    .mutation(async ({ ctx, input }) => toProjectModel(await createProject(ctx.em, input, ctx.audit))),
 
   update: requirePermission('projects.write')
     .input(UpdateProjectInput)
     .output(Project)
-    .mutation(async ({ ctx, input }) => toProjectModel(await updateProject(ctx.em, input))),
+    .mutation(async ({ ctx, input }) => toProjectModel(await updateProject(ctx.em, input, ctx.audit))),
 
   delete: requirePermission('projects.delete')
     .input(ById)
     .output(z.object({ id: z.uuid() }))
     .mutation(async ({ ctx, input }) => {
-      await deleteProject(ctx.em, input.id);
+      await deleteProject(ctx.em, input.id, ctx.audit);
       return { id: input.id };
     }),
 });

@@ -1,5 +1,6 @@
 import { router } from '../trpc.js';
 import { adminRouter } from './admin.js';
+import { auditRouter } from './audit.js';
 import { authRouter } from './auth.js';
 import { projectsRouter } from './projects.js';
 import { tenantsRouter } from './tenants.js';
@@ -10,6 +11,7 @@ export const appRouter = router({
   tenants: tenantsRouter,
   projects: projectsRouter,
   admin: adminRouter,
+  audit: auditRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -112,7 +112,7 @@ export const tenantsRouter = router({
     .input(UpdateTenantInput)
     .output(Tenant)
     .mutation(async ({ ctx, input }) => {
-      const updated = await updateTenant(ctx.em, ctx.tenant, input);
+      const updated = await updateTenant(ctx.em, ctx.tenant, input, ctx.audit);
       if (updated.domain) forgetPlatformHost(updated.domain);
       return toTenantModel(updated);
     }),

@@ -35,7 +35,12 @@ export interface Page<T> {
 
 /** Fetch `limit + 1` rows and pass them here: the extra row only says whether there is a next page. */
 export function pageOf<R extends KeysetCursor, T>(rows: R[], limit: number, map: (row: R) => T): Page<T> {
+  return pageBy(rows, limit, map, (row) => row);
+}
+
+/** `pageOf` for rows whose keyset is named otherwise (e.g. `at` instead of `createdAt`). */
+export function pageBy<R, T>(rows: R[], limit: number, map: (row: R) => T, key: (row: R) => KeysetCursor): Page<T> {
   const items = rows.slice(0, limit);
   const last = items.at(-1);
-  return { items: items.map(map), nextCursor: rows.length > limit && last ? encodeCursor(last) : null };
+  return { items: items.map(map), nextCursor: rows.length > limit && last ? encodeCursor(key(last)) : null };
 }

@@ -7,6 +7,7 @@ import type {
 } from '@tenantry/shared';
 import { ProjectSchema, type Project } from '../db/tenant/index.js';
 import { AppError } from '../errors.js';
+import { changedFields, recordAudit, type AuditContext } from './audit.js';
 import { afterCursor, decodeCursor, pageOf, type Page } from './cursor.js';
 
 /**
@@ -47,26 +48,68 @@ export async function getProject(em: EntityManager, id: string): Promise<Project
   return project;
 }
 
-export async function createProject(em: EntityManager, input: CreateProjectInput, userId: string): Promise<Project> {
-  const project = em.create(ProjectSchema, {
-    name: input.name,
-    description: input.description ?? '',
-    createdBy: userId,
+const summary = (p: Project) => ({ name: p.name, description: p.description, status: p.status });
+
+/** Creates a project and its audit row in one transaction. */
+export async function createProject(
+  em: EntityManager,
+  input: CreateProjectInput,
+  audit: AuditContext,
+): Promise<Project> {
+  return em.transactional(async (tx) => {
+    const project = tx.create(ProjectSchema, {
+      name: input.name,
+      description: input.description ?? '',
+      createdBy: audit.actorId,
+    });
+    await tx.flush();
+    await recordAudit(tx, audit, {
+      action: 'project.created',
+      targetType: 'project',
+      targetId: project.id,
+      after: summary(project),
+    });
+    return project;
   });
-  await em.flush();
-  return project;
 }
 
-export async function updateProject(em: EntityManager, input: UpdateProjectInput): Promise<Project> {
-  const project = await getProject(em, input.id);
-  if (input.name !== undefined) project.name = input.name;
-  if (input.description !== undefined) project.description = input.description;
-  if (input.status !== undefined) project.status = input.status;
-  await em.flush();
-  return project;
+/** Applies the changes given; the audit row keeps the fields that changed, before and after. */
+export async function updateProject(
+  em: EntityManager,
+  input: UpdateProjectInput,
+  audit: AuditContext,
+): Promise<Project> {
+  return em.transactional(async (tx) => {
+    const project = await getProject(tx, input.id);
+    const changes = changedFields(summary(project), {
+      name: input.name,
+      description: input.description,
+      status: input.status,
+    });
+    if (!changes) return project;
+    if (input.name !== undefined) project.name = input.name;
+    if (input.description !== undefined) project.description = input.description;
+    if (input.status !== undefined) project.status = input.status;
+    await tx.flush();
+    await recordAudit(tx, audit, {
+      action: 'project.updated',
+      targetType: 'project',
+      targetId: project.id,
+      ...changes,
+    });
+    return project;
+  });
 }
 
-export async function deleteProject(em: EntityManager, id: string): Promise<void> {
-  const deleted = await em.nativeDelete(ProjectSchema, { id });
-  if (!deleted) throw notFound();
+export async function deleteProject(em: EntityManager, id: string, audit: AuditContext): Promise<void> {
+  await em.transactional(async (tx) => {
+    const project = await getProject(tx, id);
+    await tx.nativeDelete(ProjectSchema, { id });
+    await recordAudit(tx, audit, {
+      action: 'project.deleted',
+      targetType: 'project',
+      targetId: id,
+      before: summary(project),
+    });
+  });
 }

@@ -18,6 +18,7 @@ import { MembershipSchema, TenantSchema, UserSchema, type Tenant, type User } fr
 import { tenantSchemaName } from '../db/tenant-schema.js';
 import { AppError, fieldError } from '../errors.js';
 import { enqueue } from '../jobs/queue.js';
+import { changedFields, recordAudit, type AuditContext } from './audit.js';
 
 export interface TenantSettings {
   maxInFlightPerUser: number;
@@ -204,7 +205,13 @@ export async function switchTenant(em: EntityManager, user: User, tenantId: stri
   return tenant;
 }
 
-export async function updateTenant(em: EntityManager, tenant: Tenant, input: UpdateTenantInput): Promise<Tenant> {
+/** Renames the tenant or changes its address or domain; audited in the same transaction. */
+export async function updateTenant(
+  em: EntityManager,
+  tenant: Tenant,
+  input: UpdateTenantInput,
+  audit: AuditContext,
+): Promise<Tenant> {
   if (input.slug !== undefined && input.slug !== tenant.slug && (await slugTaken(em, input.slug, tenant.id))) {
     throw slugConflict(input.slug);
   }
@@ -219,13 +226,16 @@ export async function updateTenant(em: EntityManager, tenant: Tenant, input: Upd
       });
     }
   }
-  const changes: Partial<Pick<Tenant, 'name' | 'slug' | 'domain'>> = {};
-  if (input.name !== undefined) changes.name = input.name;
-  if (input.slug !== undefined) changes.slug = input.slug;
-  if (input.domain !== undefined) changes.domain = input.domain;
-  if (!Object.keys(changes).length) return tenant;
+  const changes = changedFields(
+    { name: tenant.name, slug: tenant.slug, domain: tenant.domain ?? null },
+    { name: input.name, slug: input.slug, domain: input.domain },
+  );
+  if (!changes) return tenant;
   try {
-    await em.nativeUpdate(TenantSchema, { id: tenant.id }, { ...changes, updatedAt: new Date() });
+    await em.transactional(async (tx) => {
+      await tx.nativeUpdate(TenantSchema, { id: tenant.id }, { ...changes.after, updatedAt: new Date() });
+      await recordAudit(tx, audit, { action: 'tenant.updated', targetType: 'tenant', targetId: tenant.id, ...changes });
+    });
   } catch (err) {
     if (err instanceof UniqueConstraintViolationException) throw slugConflict(input.slug ?? '');
     throw err;

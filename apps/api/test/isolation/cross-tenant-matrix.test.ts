@@ -51,6 +51,7 @@ const CASES: Record<string, CrossTenantCase> = {
   'projects.create': { input: () => ({ name: 'Planted by B' }), inOwnContext: 'scoped' },
   'projects.update': { input: (a) => ({ id: a.projectId, name: 'Hijacked by B' }), inOwnContext: 'denied' },
   'projects.delete': { input: (a) => ({ id: a.projectId }), inOwnContext: 'denied' },
+  'audit.list': { input: () => ({}), inOwnContext: 'scoped' },
 };
 
 /** Procedures that neither run in a tenant nor take a tenant's object id, each with why. */

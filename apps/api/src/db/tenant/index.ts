@@ -1,8 +1,10 @@
+import { AuditEntrySchema } from './audit-entry.entity.js';
 import { ConfigEntrySchema } from './config.entity.js';
 import { ProjectSchema } from './project.entity.js';
 
 /** Every tenant entity (`schema: '*'`): reached only through `em.fork({ schema })`. */
-export const tenantEntities = [ProjectSchema, ConfigEntrySchema];
+export const tenantEntities = [ProjectSchema, ConfigEntrySchema, AuditEntrySchema];
 
 export { ProjectSchema, type Project } from './project.entity.js';
 export { ConfigEntrySchema, type ConfigEntry } from './config.entity.js';
+export { AuditEntrySchema, type AuditEntry } from './audit-entry.entity.js';

@@ -1,0 +1,53 @@
+import { z } from 'zod';
+
+/** What happened, as `<target>.<verb>`; clients filter and label by these. */
+export const AuditAction = z.enum([
+  'tenant.updated',
+  'project.created',
+  'project.updated',
+  'project.deleted',
+  'superadmin.accessed',
+]);
+export type AuditAction = z.infer<typeof AuditAction>;
+
+/** A small record of what changed: a few fields before and after, never secrets. */
+export const AuditChanges = z.record(z.string(), z.unknown());
+
+export const AuditEntry = z.object({
+  id: z.uuid(),
+  action: AuditAction,
+  actorId: z.uuid().nullable(),
+  actorEmail: z.string().nullable(),
+  actorIsSuperadmin: z.boolean(),
+  targetType: z.string(),
+  targetId: z.string().nullable(),
+  before: AuditChanges.nullable(),
+  after: AuditChanges.nullable(),
+  requestId: z.string().nullable(),
+  ip: z.string().nullable(),
+  userAgent: z.string().nullable(),
+  at: z.iso.datetime(),
+});
+export type AuditEntry = z.infer<typeof AuditEntry>;
+
+export const AuditListInput = z.object({
+  action: AuditAction.optional(),
+  /** A user id, or part of an e-mail. */
+  actor: z.string().trim().min(1).max(200).optional(),
+  from: z.iso.datetime().optional(),
+  to: z.iso.datetime().optional(),
+  cursor: z.string().optional(),
+  limit: z.number().int().min(1).max(100).default(50),
+});
+export type AuditListInput = z.input<typeof AuditListInput>;
+
+export const AuditPage = z.object({
+  items: z.array(AuditEntry),
+  nextCursor: z.string().nullable(),
+  /** Without the plan feature `audit_log`, only this many days back are visible (null: all of it). */
+  visibleDays: z.number().int().nullable(),
+});
+export type AuditPage = z.infer<typeof AuditPage>;
+
+/** How far back a tenant without the `audit_log` feature sees its audit. */
+export const BASIC_AUDIT_VISIBLE_DAYS = 7;
