@@ -6,6 +6,9 @@ export const AuditAction = z.enum([
   'project.created',
   'project.updated',
   'project.deleted',
+  'member.role_changed',
+  'member.removed',
+  'member.left',
   'superadmin.accessed',
 ]);
 export type AuditAction = z.infer<typeof AuditAction>;

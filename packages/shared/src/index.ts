@@ -7,3 +7,4 @@ export * from './roles.js';
 export * from './tenant.js';
 export * from './project.js';
 export * from './audit.js';
+export * from './member.js';

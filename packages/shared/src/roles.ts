@@ -21,6 +21,8 @@ export const PERMISSIONS = {
   'projects.delete': 'admin',
   'tenant.update': 'admin',
   'audit.read': 'admin',
+  'members.read': 'viewer',
+  'members.manage': 'admin',
 } as const satisfies Record<string, Role>;
 export type Permission = keyof typeof PERMISSIONS;
 

@@ -2,6 +2,7 @@ import { router } from '../trpc.js';
 import { adminRouter } from './admin.js';
 import { auditRouter } from './audit.js';
 import { authRouter } from './auth.js';
+import { membersRouter } from './members.js';
 import { projectsRouter } from './projects.js';
 import { tenantsRouter } from './tenants.js';
 
@@ -10,6 +11,7 @@ export const appRouter = router({
   auth: authRouter,
   tenants: tenantsRouter,
   projects: projectsRouter,
+  members: membersRouter,
   admin: adminRouter,
   audit: auditRouter,
 });

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { appRouter } from '../../src/router/root.js';
 import { router, tenantProcedure } from '../../src/trpc.js';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
-import { connectDb, snapshotTenant, type Db } from '../helpers/db.js';
+import { connectDb, snapshotTenant, userIdByEmail, type Db } from '../helpers/db.js';
 import {
   coverageProblems,
   needsCrossTenantCase,
@@ -27,6 +27,7 @@ interface TenantA {
   slug: string;
   domain: string;
   projectId: string;
+  ownerId: string;
 }
 
 interface CrossTenantCase {
@@ -52,6 +53,11 @@ const CASES: Record<string, CrossTenantCase> = {
   'projects.update': { input: (a) => ({ id: a.projectId, name: 'Hijacked by B' }), inOwnContext: 'denied' },
   'projects.delete': { input: (a) => ({ id: a.projectId }), inOwnContext: 'denied' },
   'audit.list': { input: () => ({}), inOwnContext: 'scoped' },
+  'members.list': { input: () => ({}), inOwnContext: 'scoped' },
+  'members.updateRole': { input: (a) => ({ userId: a.ownerId, role: 'viewer' }), inOwnContext: 'denied' },
+  'members.remove': { input: (a) => ({ userId: a.ownerId }), inOwnContext: 'denied' },
+  // In its own tenant B is the last owner, so leaving is refused there; in A it is not a member.
+  'members.leave': { input: () => undefined, inOwnContext: 'scoped' },
 };
 
 /** Procedures that neither run in a tenant nor take a tenant's object id, each with why. */
@@ -141,7 +147,13 @@ describe('cross-tenant matrix', () => {
     }
     const domain = `alpha-${tenantA.id.slice(0, 8)}.example.org`;
     expect((await call(t.app, 'mutation', 'tenants.update', { domain }, asA)).status).toBe(200);
-    a = { id: tenantA.id, slug: tenantA.slug, domain, projectId: projects[0]! };
+    a = {
+      id: tenantA.id,
+      slug: tenantA.slug,
+      domain,
+      projectId: projects[0]!,
+      ownerId: await userIdByEmail(db, ownerA.email),
+    };
     markersOfA = [tenantA.id, tenantA.name, ...projects, 'Alpha secret'];
     // B works in its own tenant by default, as after signing in.
     const switched = await call(

@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import { Role } from './roles.js';
+
+/** A member of a tenant as the members page shows them. */
+export const Member = z.object({
+  userId: z.uuid(),
+  email: z.string(),
+  name: z.string().nullable(),
+  role: Role,
+  joinedAt: z.iso.datetime(),
+});
+export type Member = z.infer<typeof Member>;
+
+export const MemberListInput = z.object({
+  search: z.string().trim().max(100).optional(),
+  role: Role.optional(),
+  cursor: z.string().optional(),
+  limit: z.number().int().min(1).max(100).default(50),
+});
+export type MemberListInput = z.input<typeof MemberListInput>;
+
+export const MemberPage = z.object({
+  items: z.array(Member),
+  nextCursor: z.string().nullable(),
+  /** Members of the tenant (all of them, whatever the filters), and the plan's maximum (null: unlimited). */
+  count: z.number().int(),
+  maxUsers: z.number().int().nullable(),
+});
+export type MemberPage = z.infer<typeof MemberPage>;
+
+export const UpdateMemberRoleInput = z.object({ userId: z.uuid(), role: Role });
+export type UpdateMemberRoleInput = z.infer<typeof UpdateMemberRoleInput>;
+
+export const RemoveMemberInput = z.object({ userId: z.uuid() });
+export type RemoveMemberInput = z.infer<typeof RemoveMemberInput>;
