@@ -1,10 +1,11 @@
+import { can } from '@tenantry/shared';
 import { Link, NavLink, Outlet, useNavigation } from 'react-router';
 import { CHANGE_PASSWORD_PATH } from '../features/auth/auth-paths';
 import { SignOutButton } from '../features/auth/SignOutButton';
 import { useSession } from '../features/auth/session';
 import { SuperadminBanner } from '../features/tenants/SuperadminBanner';
 import { TenantSwitcher } from '../features/tenants/TenantSwitcher';
-import { useTenantContextSync } from '../features/tenants/useActiveTenant';
+import { useActiveTenant, useTenantContextSync } from '../features/tenants/useActiveTenant';
 import { trpc } from '../lib/trpc';
 
 /** The frame of every signed-in page: product name, navigation, organisation, who is signed in, sign-out. */
@@ -12,6 +13,7 @@ export function AppShell() {
   const { user } = useSession();
   const navigation = useNavigation();
   const me = trpc.auth.me.useQuery();
+  const active = useActiveTenant();
   useTenantContextSync();
   return (
     <div className="shell">
@@ -33,6 +35,11 @@ export function AppShell() {
             <NavLink to="/projects" className="nav-link">
               Projects
             </NavLink>
+            {active.state === 'ready' && can(active.role, 'audit.read') ? (
+              <NavLink to="/audit" className="nav-link">
+                Audit
+              </NavLink>
+            ) : null}
             {me.data?.isSuperadmin ? (
               <NavLink to="/admin/tenants" className="nav-link">
                 Console

@@ -52,6 +52,10 @@ export const router = createBrowserRouter([
                 lazy: async () => ({ Component: (await import('../features/projects/ProjectsPage')).ProjectsPage }),
               },
               {
+                path: 'audit',
+                lazy: async () => ({ Component: (await import('../features/audit/AuditLogPage')).AuditLogPage }),
+              },
+              {
                 path: 'admin/tenants',
                 lazy: async () => ({
                   Component: (await import('../features/admin/AdminTenantsPage')).AdminTenantsPage,

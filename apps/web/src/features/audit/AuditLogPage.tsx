@@ -1,0 +1,298 @@
+import { can, type AuditAction, type AuditEntry, type Role } from '@tenantry/shared';
+import { useDeferredValue, useState } from 'react';
+import { Badge } from '../../components/Badge';
+import { Button } from '../../components/Button';
+import { Card } from '../../components/Card';
+import { EmptyState, ErrorState } from '../../components/ErrorState';
+import { Field } from '../../components/Field';
+import { Spinner } from '../../components/Spinner';
+import { describeError } from '../../lib/api-errors';
+import { formatDateTime } from '../../lib/time';
+import { appCodeOf, trpc } from '../../lib/trpc';
+import { RequireTenant } from '../tenants/TenantStates';
+import {
+  ACTOR_MAX_LENGTH,
+  auditListInput,
+  dateRangeError,
+  hasAuditFilters,
+  NO_AUDIT_FILTERS,
+  type AuditFilters,
+} from './audit-filters';
+import {
+  actionLabel,
+  actorLabel,
+  AUDIT_ACTION_LABELS,
+  AUDIT_ACTIONS,
+  changeRows,
+  shortId,
+  visibleDaysNotice,
+} from './audit-format';
+
+export function AuditLogPage() {
+  return (
+    <>
+      <title>Audit · Tenantry</title>
+      <RequireTenant>{(tenant) => <AuditLog tenantName={tenant.name} role={tenant.role} />}</RequireTenant>
+    </>
+  );
+}
+
+function AuditLog({ tenantName, role }: { tenantName: string; role: Role }) {
+  return (
+    <>
+      <div className="page-header">
+        <h1 className="page-title">Audit</h1>
+        <p className="page-subtitle">Who changed what in {tenantName}, and when.</p>
+      </div>
+      {can(role, 'audit.read') ? <AuditList /> : <AuditRestricted />}
+    </>
+  );
+}
+
+function AuditRestricted() {
+  return (
+    <Card title="Audit log">
+      <div data-testid="audit-restricted">
+        <EmptyState
+          title="Only owners and admins can see the audit log"
+          message="Ask an owner or an admin of this organisation if you need to know who changed something."
+        />
+      </div>
+    </Card>
+  );
+}
+
+function AuditList() {
+  const [filters, setFilters] = useState<AuditFilters>(NO_AUDIT_FILTERS);
+  const deferred = useDeferredValue(filters);
+  const rangeError = dateRangeError(filters);
+  const filtered = hasAuditFilters(deferred);
+  const list = trpc.audit.list.useInfiniteQuery(auditListInput(deferred), {
+    getNextPageParam: (page) => page.nextCursor ?? undefined,
+  });
+  const entries = list.data?.pages.flatMap((page) => page.items) ?? [];
+  const notice = visibleDaysNotice(list.data?.pages[0]?.visibleDays);
+  const set = (patch: Partial<AuditFilters>) => setFilters((current) => ({ ...current, ...patch }));
+
+  // A role changed since the organisation list was loaded: say so plainly rather than show the API's refusal.
+  if (list.isError && appCodeOf(list.error) === 'FORBIDDEN') return <AuditRestricted />;
+
+  return (
+    <Card title="Audit log" description="Changes to this organisation and its projects, newest first.">
+      {notice ? (
+        <p className="notice" role="note" data-testid="audit-visible-days">
+          {notice}
+        </p>
+      ) : null}
+      <form className="form" role="search" aria-label="Filter the audit log" onSubmit={(e) => e.preventDefault()}>
+        <div className="form__fields">
+          <Field id="audit-action" label="Action">
+            {(control) => (
+              <select
+                {...control}
+                className="input"
+                value={filters.action}
+                onChange={(e) => set({ action: e.target.value as AuditAction | '' })}
+              >
+                <option value="">All actions</option>
+                {AUDIT_ACTIONS.map((action) => (
+                  <option key={action} value={action}>
+                    {AUDIT_ACTION_LABELS[action]}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+          <Field id="audit-actor" label="Actor">
+            {(control) => (
+              <input
+                {...control}
+                className="input"
+                type="search"
+                placeholder="E-mail or user id"
+                maxLength={ACTOR_MAX_LENGTH}
+                value={filters.actor}
+                onChange={(e) => set({ actor: e.target.value })}
+              />
+            )}
+          </Field>
+          <Field id="audit-from" label="From">
+            {(control) => (
+              <input
+                {...control}
+                className="input"
+                type="date"
+                value={filters.from}
+                max={filters.to || undefined}
+                onChange={(e) => set({ from: e.target.value })}
+              />
+            )}
+          </Field>
+          <Field id="audit-to" label="To" error={rangeError}>
+            {(control) => (
+              <input
+                {...control}
+                className="input"
+                type="date"
+                value={filters.to}
+                min={filters.from || undefined}
+                onChange={(e) => set({ to: e.target.value })}
+              />
+            )}
+          </Field>
+        </div>
+        {hasAuditFilters(filters) ? (
+          <div className="form__actions">
+            <Button size="sm" variant="ghost" onClick={() => setFilters(NO_AUDIT_FILTERS)}>
+              Clear filters
+            </Button>
+          </div>
+        ) : null}
+      </form>
+      {list.isPending ? (
+        <Spinner label="Loading the audit log…" showLabel />
+      ) : list.isError ? (
+        <ErrorState
+          title="The audit log could not be loaded"
+          message={describeError(list.error)}
+          onRetry={() => void list.refetch()}
+          retrying={list.isFetching}
+        />
+      ) : entries.length === 0 ? (
+        <div data-testid="audit-empty">
+          {filtered ? (
+            <EmptyState title="Nothing matches these filters" message="Widen the dates or clear a filter." />
+          ) : (
+            <EmptyState
+              title="Nothing recorded yet"
+              message="Changes to the organisation and its projects will be listed here."
+            />
+          )}
+        </div>
+      ) : (
+        <div className="table-wrap">
+          <table className="table" data-testid="audit-table">
+            <thead>
+              <tr>
+                <th scope="col">Time</th>
+                <th scope="col">Actor</th>
+                <th scope="col">Action</th>
+                <th scope="col">Target</th>
+                <th scope="col">
+                  <span className="visually-hidden">Details</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {entries.map((entry) => (
+                <AuditRow key={entry.id} entry={entry} />
+              ))}
+            </tbody>
+          </table>
+          {list.hasNextPage ? (
+            <Button onClick={() => void list.fetchNextPage()} loading={list.isFetchingNextPage} loadingLabel="Loading…">
+              Load more
+            </Button>
+          ) : null}
+        </div>
+      )}
+    </Card>
+  );
+}
+
+const COLUMNS = 5;
+
+function AuditRow({ entry }: { entry: AuditEntry }) {
+  const [open, setOpen] = useState(false);
+  const detailsId = `audit-details-${entry.id}`;
+  const action = actionLabel(entry.action);
+  return (
+    <>
+      <tr data-testid="audit-row" data-action={entry.action}>
+        <td className="table__nowrap">
+          <time dateTime={entry.at}>{formatDateTime(new Date(entry.at))}</time>
+        </td>
+        <td>
+          <span title={entry.actorId ?? undefined}>{actorLabel(entry)}</span>
+          {entry.actorIsSuperadmin ? (
+            <>
+              {' '}
+              <Badge tone="accent">superadmin</Badge>
+            </>
+          ) : null}
+        </td>
+        <td>{action}</td>
+        <td>
+          {entry.targetType}
+          {entry.targetId ? (
+            <>
+              {' '}
+              <code className="mono muted" title={entry.targetId}>
+                {shortId(entry.targetId)}
+              </code>
+            </>
+          ) : null}
+        </td>
+        <td className="table__actions">
+          <Button
+            size="sm"
+            variant="ghost"
+            aria-expanded={open}
+            aria-controls={open ? detailsId : undefined}
+            aria-label={`${open ? 'Hide' : 'Show'} details of ${action.toLowerCase()} at ${formatDateTime(new Date(entry.at))}`}
+            onClick={() => setOpen((value) => !value)}
+          >
+            {open ? 'Hide' : 'Details'}
+          </Button>
+        </td>
+      </tr>
+      {open ? (
+        <tr className="table__details" id={detailsId} data-testid="audit-details">
+          <td colSpan={COLUMNS}>
+            <AuditDetails entry={entry} />
+          </td>
+        </tr>
+      ) : null}
+    </>
+  );
+}
+
+function AuditDetails({ entry }: { entry: AuditEntry }) {
+  const rows = changeRows(entry.before, entry.after);
+  const dash = <span className="muted">—</span>;
+  return (
+    <div className="audit-details">
+      {rows.length ? (
+        <dl className="details">
+          {rows.map((row) => (
+            <div key={row.field} className={`details__row audit-change audit-change--${row.kind}`}>
+              <dt>{row.field}</dt>
+              <dd>
+                {row.before ?? dash}
+                <span aria-hidden="true"> → </span>
+                <span className="visually-hidden"> changed to </span>
+                {row.after ?? dash}
+                {row.kind === 'unchanged' ? <span className="muted"> (unchanged)</span> : null}
+              </dd>
+            </div>
+          ))}
+        </dl>
+      ) : (
+        <p className="muted">No field changes were recorded.</p>
+      )}
+      <dl className="details">
+        {[
+          ['Request id', entry.requestId],
+          ['IP address', entry.ip],
+          ['User agent', entry.userAgent],
+          ['Target id', entry.targetId],
+        ].map(([label, value]) => (
+          <div key={label} className="details__row">
+            <dt>{label}</dt>
+            <dd>{value ? <code className="mono">{value}</code> : dash}</dd>
+          </div>
+        ))}
+      </dl>
+    </div>
+  );
+}
