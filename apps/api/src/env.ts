@@ -88,6 +88,10 @@ const EnvObject = z.object({
   WORKER_CONCURRENCY: z.coerce.number().int().min(0).max(100).default(4),
   /** Provisioning attempts (with exponential backoff) before a tenant is left `failed`. */
   PROVISION_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(25).default(5),
+  /** Days an invitation stays valid. */
+  INVITATION_TTL_DAYS: z.coerce.number().int().min(1).max(90).default(7),
+  /** The SPA's public URL, for links in e-mails; the API's own address when unset. */
+  APP_URL: z.url({ message: 'must be a URL such as https://app.example.com' }).optional(),
   /** How many of a user's tenants may be in provisioning at once. */
   TENANT_CREATE_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(1000).default(3),
 });

@@ -33,3 +33,45 @@ export type UpdateMemberRoleInput = z.infer<typeof UpdateMemberRoleInput>;
 
 export const RemoveMemberInput = z.object({ userId: z.uuid() });
 export type RemoveMemberInput = z.infer<typeof RemoveMemberInput>;
+
+export const InviteMemberInput = z.object({
+  email: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .pipe(z.email({ message: 'Enter a valid email address' })),
+  role: Role,
+});
+export type InviteMemberInput = z.infer<typeof InviteMemberInput>;
+
+export const InvitationStatus = z.enum(['pending', 'accepted', 'revoked', 'expired']);
+export type InvitationStatus = z.infer<typeof InvitationStatus>;
+
+/** An invitation as the tenant's owners and admins see it. */
+export const Invitation = z.object({
+  id: z.uuid(),
+  email: z.string(),
+  role: Role,
+  status: InvitationStatus,
+  invitedByEmail: z.string().nullable(),
+  createdAt: z.iso.datetime(),
+  expiresAt: z.iso.datetime(),
+});
+export type Invitation = z.infer<typeof Invitation>;
+
+/** An invitation as its invitee sees it (their pending list). */
+export const MyInvitation = z.object({
+  id: z.uuid(),
+  tenantId: z.uuid(),
+  tenantName: z.string(),
+  role: Role,
+  invitedByEmail: z.string().nullable(),
+  expiresAt: z.iso.datetime(),
+});
+export type MyInvitation = z.infer<typeof MyInvitation>;
+
+export const AcceptInvitationInput = z.union([
+  z.object({ token: z.string().min(20).max(200) }),
+  z.object({ id: z.uuid() }),
+]);
+export type AcceptInvitationInput = z.infer<typeof AcceptInvitationInput>;

@@ -161,6 +161,8 @@ async function main(): Promise<void> {
     ...stack.env,
     ...color,
     PORT: String(apiPort),
+    // Links in e-mails (invitations) open the Vite dev server.
+    APP_URL: process.env.APP_URL ?? `http://127.0.0.1:${WEB_PORT}`,
     // Development runs on the machine's Node; the SDK's Node 20 notice is for deployments (see README).
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED:
       process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ?? '1',

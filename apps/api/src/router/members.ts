@@ -1,7 +1,17 @@
-import { Member, MemberListInput, MemberPage, RemoveMemberInput, UpdateMemberRoleInput } from '@tenantry/shared';
+import {
+  Invitation,
+  InviteMemberInput,
+  Member,
+  MemberListInput,
+  MemberPage,
+  RemoveMemberInput,
+  UpdateMemberRoleInput,
+} from '@tenantry/shared';
 import { z } from 'zod';
 import { leaveTenant, listMembers, removeMember, updateMemberRole, type MemberActor } from '../services/members.js';
+import { inviteMember } from '../services/invitations.js';
 import { requirePermission, router, tenantProcedure } from '../trpc.js';
+import { invitationSettings } from './invitations.js';
 
 const Done = z.object({ ok: z.literal(true) });
 
@@ -22,6 +32,14 @@ export const membersRouter = router({
     .input(MemberListInput)
     .output(MemberPage)
     .query(({ ctx, input }) => listMembers(ctx.em, ctx.tenant, input)),
+
+  /** Invites an e-mail with a role; counts against the plan's seats until accepted, revoked or expired. */
+  invite: requirePermission('members.manage')
+    .input(InviteMemberInput)
+    .output(Invitation)
+    .mutation(({ ctx, input }) =>
+      inviteMember(ctx.em, ctx.tenant, actorOf(ctx), input, invitationSettings(ctx.services)),
+    ),
 
   updateRole: requirePermission('members.manage')
     .input(UpdateMemberRoleInput)

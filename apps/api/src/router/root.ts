@@ -3,6 +3,8 @@ import { adminRouter } from './admin.js';
 import { auditRouter } from './audit.js';
 import { authRouter } from './auth.js';
 import { membersRouter } from './members.js';
+import { invitationsRouter } from './invitations.js';
+import { devRouter } from './dev.js';
 import { projectsRouter } from './projects.js';
 import { tenantsRouter } from './tenants.js';
 
@@ -12,6 +14,8 @@ export const appRouter = router({
   tenants: tenantsRouter,
   projects: projectsRouter,
   members: membersRouter,
+  invitations: invitationsRouter,
+  dev: devRouter,
   admin: adminRouter,
   audit: auditRouter,
 });

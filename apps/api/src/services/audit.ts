@@ -37,23 +37,33 @@ const MAX_USER_AGENT = 500;
  * Appends one audit row with the caller's EntityManager: call it inside the transaction of the change
  * it describes, so both commit or neither does.
  */
-export async function recordAudit(em: EntityManager, context: AuditContext, record: AuditRecord): Promise<void> {
-  await em.insert(AuditEntrySchema, {
-    // em.insert skips onCreate defaults.
-    id: randomUUID(),
-    at: new Date(),
-    action: record.action,
-    actorId: context.actorId,
-    actorEmail: context.actorEmail,
-    actorIsSuperadmin: context.actorIsSuperadmin,
-    targetType: record.targetType,
-    targetId: record.targetId ?? null,
-    before: record.before ?? null,
-    after: record.after ?? null,
-    requestId: context.requestId,
-    ip: context.ip,
-    userAgent: context.userAgent?.slice(0, MAX_USER_AGENT) ?? null,
-  });
+export async function recordAudit(
+  em: EntityManager,
+  context: AuditContext,
+  record: AuditRecord,
+  /** The tenant schema, when `em` is not already bound to it (control-plane transactions). */
+  schema?: string,
+): Promise<void> {
+  await em.insert(
+    AuditEntrySchema,
+    {
+      // em.insert skips onCreate defaults.
+      id: randomUUID(),
+      at: new Date(),
+      action: record.action,
+      actorId: context.actorId,
+      actorEmail: context.actorEmail,
+      actorIsSuperadmin: context.actorIsSuperadmin,
+      targetType: record.targetType,
+      targetId: record.targetId ?? null,
+      before: record.before ?? null,
+      after: record.after ?? null,
+      requestId: context.requestId,
+      ip: context.ip,
+      userAgent: context.userAgent?.slice(0, MAX_USER_AGENT) ?? null,
+    },
+    schema ? { schema } : {},
+  );
 }
 
 /** The fields of `after` that differ from `before`, as the two small records an audit row keeps. */

@@ -7,6 +7,7 @@ import type { CognitoDirectory } from './cognito.js';
 import type { CognitoAuth } from './cognito-auth.js';
 import type { AccessTokenVerifier } from './token-verifier.js';
 import type { TenantEvents } from './tenant-events.js';
+import type { Mailer } from './mailer.js';
 
 /** The long-lived parts a request can use; built once in `buildApp`. */
 export interface AppServices {
@@ -20,4 +21,5 @@ export interface AppServices {
   bruteForce: BruteForceGuard;
   auth: AuthService;
   tenantEvents: TenantEvents;
+  mailer: Mailer;
 }

@@ -28,6 +28,7 @@ interface TenantA {
   domain: string;
   projectId: string;
   ownerId: string;
+  invitationId: string;
 }
 
 interface CrossTenantCase {
@@ -58,6 +59,12 @@ const CASES: Record<string, CrossTenantCase> = {
   'members.remove': { input: (a) => ({ userId: a.ownerId }), inOwnContext: 'denied' },
   // In its own tenant B is the last owner, so leaving is refused there; in A it is not a member.
   'members.leave': { input: () => undefined, inOwnContext: 'scoped' },
+  'members.invite': { input: () => ({ email: 'planted-by-b@example.test', role: 'viewer' }), inOwnContext: 'scoped' },
+  'invitations.list': { input: () => undefined, inOwnContext: 'scoped' },
+  'invitations.revoke': { input: (a) => ({ id: a.invitationId }), inOwnContext: 'denied' },
+  'invitations.resend': { input: (a) => ({ id: a.invitationId }), inOwnContext: 'denied' },
+  // Not tenant-scoped: an invitation is accepted by the user it was sent to, whatever the context.
+  'invitations.accept': { input: (a) => ({ id: a.invitationId }), inOwnContext: 'denied' },
 };
 
 /** Procedures that neither run in a tenant nor take a tenant's object id, each with why. */
@@ -74,6 +81,8 @@ const ALLOWLIST: Record<string, AllowlistEntry> = {
   'auth.signOut': { reason: 'revokes the caller’s own refresh token; no tenant input' },
   'tenants.create': { reason: 'makes a new tenant owned by the caller; names no existing one' },
   'tenants.mine': { reason: 'lists the caller’s own memberships; no tenant input' },
+  'invitations.mine': { reason: 'invitations addressed to the caller’s own e-mail; no tenant input' },
+  'dev.mailbox': { reason: 'the development mailer’s outbox; refused in production' },
   'admin.tenants.list': { reason: 'superadmin console', superadminOnly: true },
   'admin.tenants.counts': { reason: 'superadmin console', superadminOnly: true },
   'admin.tenants.retry': { reason: 'superadmin console', superadminOnly: true },
@@ -147,7 +156,16 @@ describe('cross-tenant matrix', () => {
     }
     const domain = `alpha-${tenantA.id.slice(0, 8)}.example.org`;
     expect((await call(t.app, 'mutation', 'tenants.update', { domain }, asA)).status).toBe(200);
+    const invited = await call<{ id: string }>(
+      t.app,
+      'mutation',
+      'members.invite',
+      { email: 'alpha-invitee@example.test', role: 'member' },
+      asA,
+    );
+    expect(invited.status).toBe(200);
     a = {
+      invitationId: invited.data.id,
       id: tenantA.id,
       slug: tenantA.slug,
       domain,

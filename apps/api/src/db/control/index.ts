@@ -1,12 +1,14 @@
+import { InvitationSchema } from './invitation.entity.js';
 import { MembershipSchema } from './membership.entity.js';
 import { PlatformAuditSchema } from './platform-audit.entity.js';
 import { TenantSchema } from './tenant.entity.js';
 import { UserSchema } from './user.entity.js';
 
 /** Every control-plane entity (schema `public`). */
-export const controlPlaneEntities = [UserSchema, TenantSchema, MembershipSchema, PlatformAuditSchema];
+export const controlPlaneEntities = [UserSchema, TenantSchema, MembershipSchema, PlatformAuditSchema, InvitationSchema];
 
 export { UserSchema, type User } from './user.entity.js';
 export { TenantSchema, type Tenant } from './tenant.entity.js';
 export { MembershipSchema, type Membership } from './membership.entity.js';
 export { PlatformAuditSchema, type PlatformAudit } from './platform-audit.entity.js';
+export { InvitationSchema, type Invitation } from './invitation.entity.js';
