@@ -35,6 +35,9 @@ export function AppShell() {
             <NavLink to="/projects" className="nav-link">
               Projects
             </NavLink>
+            <NavLink to="/members" className="nav-link">
+              Members
+            </NavLink>
             {active.state === 'ready' && can(active.role, 'audit.read') ? (
               <NavLink to="/audit" className="nav-link">
                 Audit

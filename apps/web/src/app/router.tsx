@@ -52,6 +52,10 @@ export const router = createBrowserRouter([
                 lazy: async () => ({ Component: (await import('../features/projects/ProjectsPage')).ProjectsPage }),
               },
               {
+                path: 'members',
+                lazy: async () => ({ Component: (await import('../features/members/MembersPage')).MembersPage }),
+              },
+              {
                 path: 'audit',
                 lazy: async () => ({ Component: (await import('../features/audit/AuditLogPage')).AuditLogPage }),
               },
