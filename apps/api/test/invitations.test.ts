@@ -86,6 +86,22 @@ describe('invitations', () => {
     expect((await call(t.app, 'query', 'projects.list', {}, as(newcomer, tenant))).status).toBe(200);
   });
 
+  it('can be declined by the invitee, which frees the seat and is audited', async () => {
+    const { user: owner, tenant } = await ownerWithTenant(t.app);
+    const invitee = await createUser();
+    const sent = await invite(owner, tenant, invitee.email);
+    const other = await createUser();
+    expect((await call(t.app, 'mutation', 'invitations.decline', { id: sent.data.id }, me(other))).status).toBe(404);
+    expect((await call(t.app, 'mutation', 'invitations.decline', { id: sent.data.id }, me(invitee))).status).toBe(200);
+    expect((await call<MyInvitation[]>(t.app, 'query', 'invitations.mine', undefined, me(invitee))).data).toEqual([]);
+    const token = await tokenSentTo(invitee.email);
+    expect((await call(t.app, 'mutation', 'invitations.accept', { token }, me(invitee))).status).toBe(409);
+    const audit = await db.query<{ action: string; actor_email: string }>(
+      `select action, actor_email from "${tenantSchemaName(tenant.id)}"."audit_log" where action = 'member.invitation_declined'`,
+    );
+    expect(audit).toEqual([{ action: 'member.invitation_declined', actor_email: invitee.email }]);
+  });
+
   it('refuse another user’s token, expired, revoked and re-sent links, each clearly', async () => {
     const { user: owner, tenant } = await ownerWithTenant(t.app);
     const invitee = await createUser();

@@ -9,6 +9,7 @@ export const AuditAction = z.enum([
   'member.invited',
   'member.invitation_revoked',
   'member.invitation_resent',
+  'member.invitation_declined',
   'member.joined',
   'member.role_changed',
   'member.removed',

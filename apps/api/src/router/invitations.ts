@@ -1,8 +1,10 @@
+import type { FastifyRequest } from 'fastify';
 import { AcceptInvitationInput, Invitation, MyInvitation } from '@tenantry/shared';
 import { z } from 'zod';
 import type { AppServices } from '../services/index.js';
 import {
   acceptInvitation,
+  declineInvitation,
   listInvitations,
   myInvitations,
   resendInvitation,
@@ -13,6 +15,12 @@ import { authedProcedure, requirePermission, router } from '../trpc.js';
 
 const ById = z.object({ id: z.uuid() });
 const Done = z.object({ ok: z.literal(true) });
+
+/** Where a request came from, for the audit row of a procedure that runs outside a tenant context. */
+function requestOf(req: FastifyRequest) {
+  const userAgent = req.headers['user-agent'];
+  return { requestId: req.id, ip: req.ip, userAgent: typeof userAgent === 'string' ? userAgent : null };
+}
 
 export function invitationSettings(services: AppServices): InvitationSettings {
   const { env } = services;
@@ -51,12 +59,14 @@ export const invitationsRouter = router({
   accept: authedProcedure
     .input(AcceptInvitationInput)
     .output(z.object({ tenantId: z.uuid() }))
-    .mutation(({ ctx, input }) => {
-      const userAgent = ctx.req.headers['user-agent'];
-      return acceptInvitation(ctx.em, ctx.user, input, {
-        requestId: ctx.req.id,
-        ip: ctx.req.ip,
-        userAgent: typeof userAgent === 'string' ? userAgent : null,
-      });
+    .mutation(({ ctx, input }) => acceptInvitation(ctx.em, ctx.user, input, requestOf(ctx.req))),
+
+  /** Turns down one of `mine`. */
+  decline: authedProcedure
+    .input(ById)
+    .output(Done)
+    .mutation(async ({ ctx, input }) => {
+      await declineInvitation(ctx.em, ctx.user, input.id, requestOf(ctx.req));
+      return { ok: true as const };
     }),
 });

@@ -238,3 +238,33 @@ export async function acceptInvitation(
     return { tenantId: tenant.id };
   });
 }
+
+/** The invitee turns an invitation down; it then counts as revoked (and frees its seat). */
+export async function declineInvitation(
+  em: EntityManager,
+  user: User,
+  id: string,
+  context: Omit<AuditContext, 'actorId' | 'actorEmail' | 'actorIsSuperadmin'>,
+): Promise<void> {
+  await em.transactional(async (tx) => {
+    const invitation = await tx.findOne(
+      InvitationSchema,
+      { id, email: user.email.toLowerCase() },
+      { populate: ['tenant'] },
+    );
+    if (!invitation || invitationStatus(invitation) !== 'pending') throw notFound();
+    invitation.revokedAt = new Date();
+    await tx.flush();
+    await recordAudit(
+      tx,
+      { ...context, actorId: user.id, actorEmail: user.email, actorIsSuperadmin: false },
+      {
+        action: 'member.invitation_declined',
+        targetType: 'invitation',
+        targetId: id,
+        before: { email: invitation.email, role: invitation.role },
+      },
+      invitation.tenant.schemaName,
+    );
+  });
+}

@@ -65,6 +65,7 @@ const CASES: Record<string, CrossTenantCase> = {
   'invitations.resend': { input: (a) => ({ id: a.invitationId }), inOwnContext: 'denied' },
   // Not tenant-scoped: an invitation is accepted by the user it was sent to, whatever the context.
   'invitations.accept': { input: (a) => ({ id: a.invitationId }), inOwnContext: 'denied' },
+  'invitations.decline': { input: (a) => ({ id: a.invitationId }), inOwnContext: 'denied' },
 };
 
 /** Procedures that neither run in a tenant nor take a tenant's object id, each with why. */

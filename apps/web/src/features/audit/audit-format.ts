@@ -10,6 +10,7 @@ export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
   'member.invited': 'Member invited',
   'member.invitation_revoked': 'Invitation revoked',
   'member.invitation_resent': 'Invitation re-sent',
+  'member.invitation_declined': 'Invitation declined',
   'member.joined': 'Member joined',
   'member.removed': 'Member removed',
   'member.left': 'Member left',
