@@ -13,7 +13,7 @@ import type { AppServices } from './services/index.js';
 import { createS3Client } from './services/s3.js';
 import { createAccessTokenVerifier } from './services/token-verifier.js';
 import { createTenantEvents } from './services/tenant-events.js';
-import { createDevMailer } from './services/mailer.js';
+import { createDevMailer, createSesMailer } from './services/mailer.js';
 import { migrateJobQueue, startWorker, type WorkerSettings } from './jobs/worker.js';
 import type { Runner } from 'graphile-worker';
 
@@ -128,7 +128,12 @@ export async function buildApp(env: Env, options: BuildOptions = {}): Promise<Fa
     bruteForce,
     auth: createAuthService(cognitoAuth, bruteForce),
     tenantEvents: createTenantEvents(env.DATABASE_URL, app.log.child({ component: 'tenant-events' })),
-    mailer: createDevMailer(app.log.child({ component: 'mail' })),
+    mailer: env.SES_FROM
+      ? createSesMailer(
+          { from: env.SES_FROM, region: env.SES_REGION ?? env.S3_REGION, endpoint: env.SES_ENDPOINT },
+          app.log.child({ component: 'mail' }),
+        )
+      : createDevMailer(app.log.child({ component: 'mail' })),
   };
   app.decorate('services', services);
   let worker: Runner | undefined;
@@ -138,6 +143,7 @@ export async function buildApp(env: Env, options: BuildOptions = {}): Promise<Fa
     await orm.close();
     services.cognito.destroy();
     services.s3.destroy();
+    services.mailer.close();
     services.cognitoAuth?.destroy();
     await services.bruteForce.close();
   });

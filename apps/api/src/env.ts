@@ -88,6 +88,10 @@ const EnvObject = z.object({
   WORKER_CONCURRENCY: z.coerce.number().int().min(0).max(100).default(4),
   /** Provisioning attempts (with exponential backoff) before a tenant is left `failed`. */
   PROVISION_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(25).default(5),
+  /** Sender address of e-mails; set, it sends them through Amazon SES (else the development mailbox). */
+  SES_FROM: z.email({ message: 'must be an e-mail address' }).optional(),
+  SES_REGION: z.string().min(1).optional(),
+  SES_ENDPOINT: z.url().optional(),
   /** Days an invitation stays valid. */
   INVITATION_TTL_DAYS: z.coerce.number().int().min(1).max(90).default(7),
   /** The SPA's public URL, for links in e-mails; the API's own address when unset. */
