@@ -1,0 +1,64 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { can, PERMISSIONS, Role, type Permission } from '@tenantry/shared';
+import { buildTestApp, type TestApp } from './helpers/app.js';
+import { addMembership, connectDb, userIdByEmail, type Db } from './helpers/db.js';
+import { createUser, type TestUser } from './helpers/stack-env.js';
+import { call, ownerWithTenant, tenantHeader, type TestTenant } from './helpers/tenants.js';
+
+let t: TestApp;
+let db: Db;
+let tenant: TestTenant;
+let owner: TestUser;
+const users = {} as Record<Role, TestUser>;
+
+const as = (user: TestUser) => ({ token: user.tokens.accessToken, headers: tenantHeader(tenant.id) });
+
+/** One procedure that needs each permission, called with a fresh object where it changes one. */
+const PROBES: Record<Permission, () => Promise<{ kind: 'query' | 'mutation'; path: string; input: unknown }>> = {
+  'projects.read': async () => ({ kind: 'query', path: 'projects.list', input: {} }),
+  'projects.write': async () => ({ kind: 'mutation', path: 'projects.create', input: { name: 'Probe' } }),
+  'projects.delete': async () => {
+    const created = await call<{ id: string }>(t.app, 'mutation', 'projects.create', { name: 'Doomed' }, as(owner));
+    return { kind: 'mutation', path: 'projects.delete', input: { id: created.data.id } };
+  },
+  'tenant.update': async () => ({ kind: 'mutation', path: 'tenants.update', input: { name: tenant.name } }),
+  'audit.read': async () => ({ kind: 'query', path: 'audit.list', input: {} }),
+  'members.read': async () => ({ kind: 'query', path: 'members.list', input: {} }),
+  'members.manage': async () => ({ kind: 'query', path: 'invitations.list', input: undefined }),
+};
+
+beforeAll(async () => {
+  t = await buildTestApp();
+  db = await connectDb();
+  ({ user: owner, tenant } = await ownerWithTenant(t.app));
+  users.owner = owner;
+  for (const role of ['admin', 'member', 'viewer'] as const) {
+    const user = await createUser();
+    await call(t.app, 'query', 'auth.me', undefined, { token: user.tokens.accessToken });
+    await addMembership(db, tenant.id, await userIdByEmail(db, user.email), role);
+    users[role] = user;
+  }
+});
+afterAll(async () => {
+  await db.close();
+  await t.close();
+});
+
+describe('the permission matrix, against the API', () => {
+  it('has a probe for every permission', () => {
+    expect(Object.keys(PROBES).sort()).toEqual(Object.keys(PERMISSIONS).sort());
+  });
+
+  const cases = (Object.keys(PERMISSIONS) as Permission[]).flatMap((permission) =>
+    Role.options.map((role) => ({ permission, role, allowed: can(role, permission) })),
+  );
+  it.each(cases)('$role $permission: allowed=$allowed', async ({ permission, role, allowed }) => {
+    const probe = await PROBES[permission]();
+    const res = await call(t.app, probe.kind, probe.path, probe.input, as(users[role]));
+    if (allowed) expect(res.status, JSON.stringify(res.body.error)).toBe(200);
+    else {
+      expect(res.status).toBe(403);
+      expect(res.body.error?.data.appCode).toBe('FORBIDDEN');
+    }
+  });
+});
