@@ -14,7 +14,7 @@ let tenant: TestTenant;
 let schema: string;
 
 const auditRows = (where = 'true', params: unknown[] = []) =>
-  db.query<{ action: string; target_id: string; before: unknown; after: unknown; actor_email: string }>(
+  db.query<{ id: string; action: string; target_id: string; before: unknown; after: unknown; actor_email: string }>(
     `select * from "${schema}"."audit_log" where ${where} order by at, id`,
     params,
   );
@@ -36,6 +36,16 @@ afterAll(async () => {
 });
 
 describe('the audit log', () => {
+  it('starts with the tenant’s creation, by its owner', async () => {
+    const [first] = await auditRows();
+    expect(first).toMatchObject({
+      id: tenant.id,
+      action: 'tenant.created',
+      actor_email: owner.email,
+      after: { name: 'Audited Clinic', plan: 'basic' },
+    });
+  });
+
   it('gets exactly one row per successful mutation, with actor, request and the change', async () => {
     const created = await call<Project>(
       t.app,
@@ -124,6 +134,24 @@ describe('the audit log', () => {
     });
 
     const superadmin = await createUser({ groups: ['superadmin'] });
+    for (const path of ['admin.tenants.suspend', 'admin.tenants.resume']) {
+      const res = await call(t.app, 'mutation', path, { id: tenant.id }, { token: superadmin.tokens.accessToken });
+      expect(res.status, path).toBe(200);
+    }
+    expect(await auditRows(`action in ('tenant.suspended', 'tenant.resumed')`)).toMatchObject([
+      {
+        action: 'tenant.suspended',
+        actor_email: superadmin.email,
+        actor_is_superadmin: true,
+        after: { status: 'suspended' },
+      },
+      {
+        action: 'tenant.resumed',
+        actor_email: superadmin.email,
+        actor_is_superadmin: true,
+        after: { status: 'ready' },
+      },
+    ]);
     const seen = await call(t.app, 'query', 'projects.list', {}, as(superadmin));
     expect(seen.status).toBe(200);
     expect(await auditRows(`action = 'superadmin.accessed' and actor_email = $1`, [superadmin.email])).toMatchObject([

@@ -2,7 +2,10 @@ import { z } from 'zod';
 
 /** What happened, as `<target>.<verb>`; clients filter and label by these. */
 export const AuditAction = z.enum([
+  'tenant.created',
   'tenant.updated',
+  'tenant.suspended',
+  'tenant.resumed',
   'project.created',
   'project.updated',
   'project.deleted',

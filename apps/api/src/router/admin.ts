@@ -1,3 +1,5 @@
+import type { FastifyRequest } from 'fastify';
+import type { AuditContext } from '../services/audit.js';
 import { AdminTenant, AdminTenantListInput, TenantStatus } from '@tenantry/shared';
 import { z } from 'zod';
 import {
@@ -12,6 +14,19 @@ import { memberCount } from '../services/tenants.js';
 import { adminProcedure, router } from '../trpc.js';
 
 const ById = z.object({ id: z.uuid() });
+
+/** The superadmin as the actor of a row in a tenant's audit. */
+function superadminAudit(ctx: { user: { id: string; email: string }; req: FastifyRequest }): AuditContext {
+  const userAgent = ctx.req.headers['user-agent'];
+  return {
+    actorId: ctx.user.id,
+    actorEmail: ctx.user.email,
+    actorIsSuperadmin: true,
+    requestId: ctx.req.id,
+    ip: ctx.req.ip,
+    userAgent: typeof userAgent === 'string' ? userAgent : null,
+  };
+}
 
 /** The superadmin console's procedures (Cognito group `superadmin`). */
 export const adminRouter = router({
@@ -38,7 +53,7 @@ export const adminRouter = router({
       .input(ById)
       .output(AdminTenant)
       .mutation(async ({ ctx, input }) => {
-        const tenant = await suspendTenant(ctx.em, input.id);
+        const tenant = await suspendTenant(ctx.em, input.id, superadminAudit(ctx));
         ctx.log.info({ tenantId: input.id }, 'superadmin suspended a tenant');
         return toAdminTenant(tenant, await memberCount(ctx.em, tenant.id));
       }),
@@ -47,7 +62,7 @@ export const adminRouter = router({
       .input(ById)
       .output(AdminTenant)
       .mutation(async ({ ctx, input }) => {
-        const tenant = await resumeTenant(ctx.em, input.id);
+        const tenant = await resumeTenant(ctx.em, input.id, superadminAudit(ctx));
         ctx.log.info({ tenantId: input.id }, 'superadmin resumed a tenant');
         return toAdminTenant(tenant, await memberCount(ctx.em, tenant.id));
       }),

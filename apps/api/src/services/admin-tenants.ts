@@ -4,6 +4,7 @@ import { TenantSchema, type Tenant } from '../db/control/index.js';
 import { AppError } from '../errors.js';
 import { enqueue } from '../jobs/queue.js';
 import { TENANT_STATUS_CHANNEL } from './provisioning.js';
+import { recordAudit, type AuditContext } from './audit.js';
 import { afterCursor, decodeCursor, pageOf, type Page } from './cursor.js';
 import { findAnyTenant, toTenantModel } from './tenants.js';
 
@@ -90,18 +91,35 @@ export async function retryProvisioning(em: EntityManager, id: string, maxAttemp
   return findAnyTenant(em.fork(), id);
 }
 
-export async function suspendTenant(em: EntityManager, id: string): Promise<Tenant> {
+/** Suspends or resumes a tenant, with the superadmin's row in the tenant's own audit, in one transaction. */
+async function setSuspended(em: EntityManager, id: string, suspend: boolean, audit: AuditContext): Promise<Tenant> {
   const tenant = await findAnyTenant(em, id);
-  if (!(await transition(em, id, `status = 'suspended'`, ['ready']))) {
-    throw conflict(`Only a ready organisation can be suspended; ${tenant.name} is ${tenant.status}`);
-  }
+  await em.transactional(async (tx) => {
+    const changed = await transition(tx, id, `status = '${suspend ? 'suspended' : 'ready'}'`, [
+      suspend ? 'ready' : 'suspended',
+    ]);
+    if (!changed) {
+      throw conflict(
+        suspend
+          ? `Only a ready organisation can be suspended; ${tenant.name} is ${tenant.status}`
+          : `Only a suspended organisation can be resumed; ${tenant.name} is ${tenant.status}`,
+      );
+    }
+    await recordAudit(
+      tx,
+      audit,
+      {
+        action: suspend ? 'tenant.suspended' : 'tenant.resumed',
+        targetType: 'tenant',
+        targetId: id,
+        before: { status: tenant.status },
+        after: { status: suspend ? 'suspended' : 'ready' },
+      },
+      tenant.schemaName,
+    );
+  });
   return findAnyTenant(em.fork(), id);
 }
 
-export async function resumeTenant(em: EntityManager, id: string): Promise<Tenant> {
-  const tenant = await findAnyTenant(em, id);
-  if (!(await transition(em, id, `status = 'ready'`, ['suspended']))) {
-    throw conflict(`Only a suspended organisation can be resumed; ${tenant.name} is ${tenant.status}`);
-  }
-  return findAnyTenant(em.fork(), id);
-}
+export const suspendTenant = (em: EntityManager, id: string, audit: AuditContext) => setSuspended(em, id, true, audit);
+export const resumeTenant = (em: EntityManager, id: string, audit: AuditContext) => setSuspended(em, id, false, audit);

@@ -89,6 +89,16 @@ export async function provisionTenant(
          select key, value, false, now() from jsonb_each(?::jsonb) on conflict ("key") do nothing`,
         [JSON.stringify(DEFAULT_TENANT_CONFIG)],
       );
+      // The tenant's first audit row, keyed by the tenant's id so a re-run does not write it twice.
+      await em.execute(
+        `insert into ${schema}."audit_log" ("id", "action", "actor_id", "actor_email", "actor_is_superadmin",
+                                            "target_type", "target_id", "after", "at")
+         select t.id, 'tenant.created', t.created_by, u.email, false, 'tenant', t.id::text,
+                jsonb_build_object('name', t.name, 'slug', t.slug, 'plan', t.plan), t.created_at
+           from tenants t left join users u on u.id = t.created_by
+          where t.id = ? on conflict ("id") do nothing`,
+        [tenantId],
+      );
     });
     await step('finish', async () => {
       await setStatus(

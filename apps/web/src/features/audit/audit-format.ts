@@ -2,7 +2,10 @@ import { AuditAction, PLANS } from '@tenantry/shared';
 
 /** What each audited action is called on screen. */
 export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
+  'tenant.created': 'Organisation created',
   'tenant.updated': 'Organisation updated',
+  'tenant.suspended': 'Organisation suspended',
+  'tenant.resumed': 'Organisation resumed',
   'project.created': 'Project created',
   'project.updated': 'Project updated',
   'project.deleted': 'Project deleted',
