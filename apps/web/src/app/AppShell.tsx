@@ -2,6 +2,7 @@ import { can } from '@tenantry/shared';
 import { Link, NavLink, Outlet, useNavigation } from 'react-router';
 import { CHANGE_PASSWORD_PATH } from '../features/auth/auth-paths';
 import { SignOutButton } from '../features/auth/SignOutButton';
+import { DevMailboxLink } from '../features/dev/DevMailboxLink';
 import { useSession } from '../features/auth/session';
 import { SuperadminBanner } from '../features/tenants/SuperadminBanner';
 import { TenantSwitcher } from '../features/tenants/TenantSwitcher';
@@ -66,6 +67,9 @@ export function AppShell() {
       <main id="main" className="content" tabIndex={-1}>
         <Outlet />
       </main>
+      <footer className="app-footer">
+        <DevMailboxLink />
+      </footer>
     </div>
   );
 }

@@ -26,6 +26,11 @@ export const router = createBrowserRouter([
         lazy: async () => ({ Component: (await import('../features/auth/ForgotPasswordPage')).ForgotPasswordPage }),
       },
       {
+        // Public: an invitee may have no account yet.
+        path: 'dev/mailbox',
+        lazy: async () => ({ Component: (await import('../features/dev/MailboxPage')).MailboxPage }),
+      },
+      {
         Component: RequireAuth,
         children: [
           {
@@ -63,6 +68,12 @@ export const router = createBrowserRouter([
                 path: 'admin/tenants',
                 lazy: async () => ({
                   Component: (await import('../features/admin/AdminTenantsPage')).AdminTenantsPage,
+                }),
+              },
+              {
+                path: 'invitations/accept',
+                lazy: async () => ({
+                  Component: (await import('../features/invitations/AcceptInvitationPage')).AcceptInvitationPage,
                 }),
               },
               {

@@ -1,5 +1,12 @@
 import type { AppRouter } from '@tenantry/api/router';
-import { httpBatchLink, httpSubscriptionLink, splitLink, TRPCClientError, type TRPCClient } from '@trpc/client';
+import {
+  httpBatchLink,
+  httpLink,
+  httpSubscriptionLink,
+  splitLink,
+  TRPCClientError,
+  type TRPCClient,
+} from '@trpc/client';
 import { createTRPCReact, type CreateTRPCReact } from '@trpc/react-query';
 import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
 import { fetchAuthSession } from 'aws-amplify/auth';
@@ -37,8 +44,14 @@ export function createTrpcClient(): TRPCClient<AppRouter> {
             return token ? { token } : {};
           },
         }),
-        // maxItems stays within the API's TRPC_MAX_BATCH_SIZE (default 50).
-        false: httpBatchLink({ url: '/trpc', headers: requestHeaders, maxItems: 20 }),
+        false: splitLink({
+          // Development helpers go alone and anonymous: in a batch, their 404 (production) or a refused
+          // token would turn the app's answers into a mixed 207.
+          condition: (op) => op.path.startsWith('dev.'),
+          true: httpLink({ url: '/trpc' }),
+          // maxItems stays within the API's TRPC_MAX_BATCH_SIZE (default 50).
+          false: httpBatchLink({ url: '/trpc', headers: requestHeaders, maxItems: 20 }),
+        }),
       }),
     ],
   });

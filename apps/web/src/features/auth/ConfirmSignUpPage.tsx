@@ -6,10 +6,10 @@ import { useEffect, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { Button } from '../../components/Button';
 import { confirmSignUpError, resendCodeError } from './auth-errors';
-import { SIGN_UP_PATH, type SignInHandoff } from './auth-paths';
+import { SIGN_UP_PATH, withNext, type SignInHandoff } from './auth-paths';
 import { AuthLayout, FormAlert } from './AuthLayout';
 import { validateForm } from './form-validation';
-import { SIGN_IN_PATH } from './redirect';
+import { safeNextPath, SIGN_IN_PATH } from './redirect';
 import { useAuthForm } from './useAuthForm';
 
 type ConfirmField = keyof ConfirmSignUpInput;
@@ -22,6 +22,7 @@ export function ConfirmSignUpPage() {
   const [params] = useSearchParams();
   const parsed = EmailOnlyInput.safeParse({ email: params.get('email') ?? '' });
   const email = parsed.success ? parsed.data.email : null;
+  const next = safeNextPath(params.get('next'));
   return (
     <AuthLayout
       title="Confirm your email"
@@ -36,11 +37,11 @@ export function ConfirmSignUpPage() {
       }
       footer={
         <>
-          Wrong email? <Link to={SIGN_UP_PATH}>Sign up again</Link>
+          Wrong email? <Link to={withNext(SIGN_UP_PATH, next)}>Sign up again</Link>
         </>
       }
     >
-      <ConfirmForm knownEmail={email} />
+      <ConfirmForm knownEmail={email} next={next} />
     </AuthLayout>
   );
 }
@@ -56,7 +57,7 @@ function useCooldown(seconds: number) {
   return { remaining, start: () => setRemaining(seconds) };
 }
 
-function ConfirmForm({ knownEmail }: { knownEmail: string | null }) {
+function ConfirmForm({ knownEmail, next }: { knownEmail: string | null; next: string }) {
   const navigate = useNavigate();
   const form = useAuthForm({ initial: { email: knownEmail ?? '', code: '' }, fields: FIELDS, validate });
   const cooldown = useCooldown(RESEND_COOLDOWN_SECONDS);
@@ -67,7 +68,7 @@ function ConfirmForm({ knownEmail }: { knownEmail: string | null }) {
     async ({ email, code }) => {
       await confirmSignUp({ username: email, confirmationCode: code });
       const handoff: SignInHandoff = { notice: 'Your account is confirmed. Sign in to continue.', email };
-      await navigate(SIGN_IN_PATH, { state: handoff });
+      await navigate(withNext(SIGN_IN_PATH, next), { state: handoff });
     },
     (error) => {
       const found = confirmSignUpError(error);

@@ -15,6 +15,9 @@ vi.mock('aws-amplify/auth', () => ({
   signIn: vi.fn(),
 }));
 
+// Asks the API whether it has a development mailbox; not part of signing in.
+vi.mock('../dev/DevMailboxLink', () => ({ DevMailboxLink: () => null }));
+
 const config: PublicConfig = {
   cognito: {
     region: 'local',

@@ -4,7 +4,8 @@ import { Link, useLocation, useNavigate, useSearchParams } from 'react-router';
 import { Button } from '../../components/Button';
 import { Field } from '../../components/Field';
 import { usePublicConfig } from '../../lib/config';
-import { confirmPath, FORGOT_PASSWORD_PATH, readSignInHandoff, SIGN_UP_PATH } from './auth-paths';
+import { confirmPath, FORGOT_PASSWORD_PATH, readSignInHandoff, SIGN_UP_PATH, withNext } from './auth-paths';
+import { DevMailboxLink } from '../dev/DevMailboxLink';
 import { AuthLayout } from './AuthLayout';
 import { HOME_PATH, safeNextPath } from './redirect';
 import { useSession } from './session';
@@ -27,7 +28,8 @@ export function SignInPage() {
       signedInTo={next}
       footer={
         <>
-          New to Tenantry? <Link to={SIGN_UP_PATH}>Create an account</Link>
+          New to Tenantry? <Link to={withNext(SIGN_UP_PATH, next)}>Create an account</Link>
+          <DevMailboxLink before=" · " />
         </>
       }
     >
@@ -38,6 +40,8 @@ export function SignInPage() {
 
 function SignInForm() {
   const { cognito } = usePublicConfig();
+  const [params] = useSearchParams();
+  const next = safeNextPath(params.get('next'));
   const session = useSession();
   const navigate = useNavigate();
   const location = useLocation();
@@ -83,7 +87,7 @@ function SignInForm() {
         return;
       }
       if (nextStep.signInStep === 'CONFIRM_SIGN_UP') {
-        await navigate(confirmPath(data.email));
+        await navigate(confirmPath(data.email, next));
         return;
       }
       if (nextStep.signInStep === 'RESET_PASSWORD') {
@@ -93,7 +97,7 @@ function SignInForm() {
       setFormError(unsupportedStepMessage(nextStep.signInStep));
     } catch (error) {
       if (error instanceof Error && error.name === 'UserNotConfirmedException') {
-        await navigate(confirmPath(data.email));
+        await navigate(confirmPath(data.email, next));
         return;
       }
       setFormError(signInErrorMessage(error));

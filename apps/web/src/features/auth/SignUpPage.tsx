@@ -1,15 +1,15 @@
 import { SignUpInput } from '@tenantry/shared';
 import { EmailField } from './EmailField';
 import { signUp } from 'aws-amplify/auth';
-import { Link, useNavigate } from 'react-router';
+import { Link, useNavigate, useSearchParams } from 'react-router';
 import { Button } from '../../components/Button';
 import { Field } from '../../components/Field';
 import { signUpError } from './auth-errors';
-import { confirmPath, type SignInHandoff } from './auth-paths';
+import { confirmPath, withNext, type SignInHandoff } from './auth-paths';
 import { AuthLayout, FormAlert } from './AuthLayout';
 import { validateForm } from './form-validation';
 import { NewPasswordField } from './PasswordChecklist';
-import { SIGN_IN_PATH } from './redirect';
+import { safeNextPath, SIGN_IN_PATH } from './redirect';
 import { useAuthForm } from './useAuthForm';
 
 type SignUpField = keyof SignUpInput;
@@ -18,22 +18,24 @@ const FIELDS: readonly SignUpField[] = ['name', 'email', 'password'];
 const validate = (values: Record<SignUpField, string>) => validateForm(SignUpInput, values, FIELDS, ['password']);
 
 export function SignUpPage() {
+  const [params] = useSearchParams();
+  const next = safeNextPath(params.get('next'));
   return (
     <AuthLayout
       title="Create your account"
       subtitle="Start with your name and work email. We will email you a code to confirm it."
       footer={
         <>
-          Already have an account? <Link to={SIGN_IN_PATH}>Sign in</Link>
+          Already have an account? <Link to={withNext(SIGN_IN_PATH, next)}>Sign in</Link>
         </>
       }
     >
-      <SignUpForm />
+      <SignUpForm next={next} />
     </AuthLayout>
   );
 }
 
-function SignUpForm() {
+function SignUpForm({ next }: { next: string }) {
   const navigate = useNavigate();
   const form = useAuthForm({ initial: { name: '', email: '', password: '' }, fields: FIELDS, validate });
 
@@ -44,12 +46,12 @@ function SignUpForm() {
       options: { userAttributes: { email, name } },
     });
     if (nextStep.signUpStep === 'CONFIRM_SIGN_UP') {
-      await navigate(confirmPath(email));
+      await navigate(confirmPath(email, next));
       return;
     }
     // A pool that confirms accounts by itself: the account is ready.
     const handoff: SignInHandoff = { notice: 'Your account is ready. Sign in.', email };
-    await navigate(SIGN_IN_PATH, { state: handoff });
+    await navigate(withNext(SIGN_IN_PATH, next), { state: handoff });
   }, signUpError);
 
   return (

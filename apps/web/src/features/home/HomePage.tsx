@@ -1,4 +1,5 @@
 import { useSession } from '../auth/session';
+import { MyInvitationsCard } from '../invitations/MyInvitationsCard';
 import { TenantOverview } from '../tenants/TenantInfoCard';
 import { MeCard } from './MeCard';
 import { SessionCard } from './SessionCard';
@@ -16,6 +17,7 @@ export function HomePage() {
         </p>
       </div>
       <div className="card-grid">
+        <MyInvitationsCard />
         <TenantOverview />
         <MeCard />
         <SessionCard />

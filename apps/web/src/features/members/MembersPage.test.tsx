@@ -32,6 +32,7 @@ vi.mock('../../lib/trpc', () => ({
       },
     }),
     auth: { me: { useQuery: () => ({ data: { id: ME } }) } },
+    invitations: { list: { useQuery: () => ({ isPending: false, isError: false, data: [] }) } },
     members: {
       list: { useInfiniteQuery: mocks.list },
       updateRole: { useMutation: mocks.updateRole },
@@ -42,6 +43,10 @@ vi.mock('../../lib/trpc', () => ({
   appCodeOf: () => undefined,
   isTrpcClientError: () => false,
 }));
+
+// The invitation parts have their own test (InvitationsUi.test.tsx).
+vi.mock('./PendingInvitations', () => ({ PendingInvitations: () => null }));
+vi.mock('./InviteDialog', () => ({ InviteDialog: () => null }));
 
 vi.mock('../tenants/TenantStates', () => ({
   RequireTenant: ({ children }: { children: (tenant: object) => unknown }) =>

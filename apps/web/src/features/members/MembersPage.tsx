@@ -15,6 +15,9 @@ import { ROLE_LABELS } from '../tenants/tenant-format';
 import { tenantContext } from '../tenants/tenant-context';
 import { changeTenantContext } from '../tenants/tenant-queries';
 import { RequireTenant } from '../tenants/TenantStates';
+import { seatBreakdown } from '../invitations/invitation-rules';
+import { InviteDialog } from './InviteDialog';
+import { PendingInvitations } from './PendingInvitations';
 import {
   assignableRoles,
   canRemoveMember,
@@ -56,22 +59,35 @@ function Members({
   viaSuperadmin: boolean;
 }) {
   const manages = can(role, 'members.manage');
+  const [inviting, setInviting] = useState(false);
+  const [invited, setInvited] = useState<string | null>(null);
   return (
     <>
-      <div className="page-header">
-        <h1 className="page-title">Members</h1>
-        <p className="page-subtitle">
-          The people in {tenantName}.{' '}
-          {viaSuperadmin
-            ? 'You act with owner rights, as superadmin.'
-            : `You are ${ROLE_LABELS[role].toLowerCase()}${manages ? '.' : ': you can see the members, not change them.'}`}
-        </p>
+      <div className="page-header page-header--actions">
+        <div>
+          <h1 className="page-title">Members</h1>
+          <p className="page-subtitle">
+            The people in {tenantName}.{' '}
+            {viaSuperadmin
+              ? 'You act with owner rights, as superadmin.'
+              : `You are ${ROLE_LABELS[role].toLowerCase()}${manages ? '.' : ': you can see the members, not change them.'}`}
+          </p>
+        </div>
+        {manages ? (
+          <Button variant="primary" onClick={() => setInviting(true)}>
+            Invite
+          </Button>
+        ) : null}
       </div>
       <div className="stack">
         <MemberList role={role} />
+        {manages ? <PendingInvitations notice={invited ? `An invitation was sent to ${invited}.` : null} /> : null}
         {/* A superadmin's view is not a membership: there is nothing to leave. */}
         {viaSuperadmin ? null : <LeaveCard tenantId={tenantId} tenantName={tenantName} />}
       </div>
+      {manages ? (
+        <InviteDialog open={inviting} actorRole={role} onClose={() => setInviting(false)} onInvited={setInvited} />
+      ) : null}
     </>
   );
 }
@@ -86,12 +102,13 @@ function useMembersChanged(): () => void {
   };
 }
 
-function SeatUsageBar({ count, maxUsers }: { count: number; maxUsers: number | null }) {
-  const usage = seatUsage(count, maxUsers);
+function SeatUsageBar({ count, maxUsers, pending }: { count: number; maxUsers: number | null; pending: number }) {
+  const usage = seatUsage(count, maxUsers, pending);
   return (
     <div className="seats" data-testid="member-seats">
       <p className="seats__text">
         <strong>{usage.text}</strong>
+        {pending > 0 ? <span className="muted"> · {seatBreakdown(count, pending)}</span> : null}
         {usage.full ? <span className="text-danger"> · no seat left on this plan</span> : null}
       </p>
       {usage.percent === null ? null : (
@@ -101,7 +118,7 @@ function SeatUsageBar({ count, maxUsers }: { count: number; maxUsers: number | n
           aria-label="Seats used"
           aria-valuemin={0}
           aria-valuemax={maxUsers ?? undefined}
-          aria-valuenow={count}
+          aria-valuenow={count + pending}
           aria-valuetext={usage.text}
         >
           <div
@@ -127,6 +144,9 @@ function MemberList({ role }: { role: Role }) {
   const members = list.data?.pages.flatMap((page) => page.items) ?? [];
   const first = list.data?.pages[0];
   const manages = can(role, 'members.manage');
+  // Pending invitations hold seats too; only owners and admins may list them.
+  const invitations = trpc.invitations.list.useQuery(undefined, { enabled: manages });
+  const pending = invitations.data?.length ?? 0;
   const [removing, setRemoving] = useState<Member | null>(null);
   // The API's refusals, shown next to the member they are about.
   const [rowErrors, setRowErrors] = useState<Record<string, string>>({});
@@ -160,7 +180,7 @@ function MemberList({ role }: { role: Role }) {
         </div>
       }
     >
-      {first ? <SeatUsageBar count={first.count} maxUsers={first.maxUsers} /> : null}
+      {first ? <SeatUsageBar count={first.count} maxUsers={first.maxUsers} pending={pending} /> : null}
       {list.isPending ? (
         <Spinner label="Loading the members…" showLabel />
       ) : list.isError ? (

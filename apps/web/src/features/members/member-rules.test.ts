@@ -51,6 +51,12 @@ describe('seatUsage', () => {
     expect(seatUsage(0, 0)).toEqual({ text: '0 / 0 members', percent: 100, full: true });
   });
 
+  it('counts pending invitations as seats too, as the API does', () => {
+    expect(seatUsage(3, 5, 2)).toEqual({ text: '5 / 5 seats', percent: 100, full: true });
+    expect(seatUsage(3, 10, 1)).toEqual({ text: '4 / 10 seats', percent: 40, full: false });
+    expect(seatUsage(3, null, 2)).toEqual({ text: '5 / unlimited seats', percent: null, full: false });
+  });
+
   it('rounds the share', () => {
     expect(seatUsage(1, 3).percent).toBe(33);
     expect(seatUsage(2, 3).percent).toBe(67);

@@ -29,10 +29,13 @@ export interface SeatUsage {
   full: boolean;
 }
 
-export function seatUsage(count: number, maxUsers: number | null): SeatUsage {
-  if (maxUsers === null) return { text: `${count} / unlimited members`, percent: null, full: false };
-  const percent = maxUsers > 0 ? Math.min(100, Math.round((count / maxUsers) * 100)) : 100;
-  return { text: `${count} / ${maxUsers} members`, percent, full: count >= maxUsers };
+/** Seats taken by `count` members and `pending` invitations (the API counts both against the plan). */
+export function seatUsage(count: number, maxUsers: number | null, pending = 0): SeatUsage {
+  const used = count + pending;
+  const unit = pending > 0 ? 'seats' : 'members';
+  if (maxUsers === null) return { text: `${used} / unlimited ${unit}`, percent: null, full: false };
+  const percent = maxUsers > 0 ? Math.min(100, Math.round((used / maxUsers) * 100)) : 100;
+  return { text: `${used} / ${maxUsers} ${unit}`, percent, full: used >= maxUsers };
 }
 
 export interface MemberFilters {
