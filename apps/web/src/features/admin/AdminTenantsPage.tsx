@@ -13,6 +13,7 @@ import { TenantStatusBadge } from '../tenants/TenantStatusBadge';
 import { useSuperadminView } from '../tenants/useActiveTenant';
 import { adminActionFor, canOpenTenant, statusFilters, type AdminAction } from './admin-actions';
 import { SearchInput } from '../../components/SearchInput';
+import { PagedList } from '../../components/PagedList';
 
 const FILTER_ORDER: readonly TenantStatus[] = ['ready', 'pending', 'preparing', 'failed', 'suspended', 'deleting'];
 const ACTION_LABELS: Record<AdminAction, string> = { retry: 'Retry', suspend: 'Suspend', resume: 'Resume' };
@@ -90,49 +91,41 @@ function TenantConsole() {
           </button>
         ))}
       </div>
-      {list.isPending ? (
-        <Spinner label="Loading organisations…" showLabel />
-      ) : list.isError ? (
-        <ErrorState
-          title="The organisations could not be loaded"
-          message={describeError(list.error)}
-          onRetry={() => void list.refetch()}
-          retrying={list.isFetching}
-        />
-      ) : tenants.length === 0 ? (
-        <EmptyState
-          title="No organisation here"
-          message={deferredSearch || status !== 'all' ? 'Nothing matches this filter.' : 'No one has created one yet.'}
-        />
-      ) : (
-        <div className="table-wrap">
-          <table className="table" data-testid="admin-tenants">
-            <thead>
-              <tr>
-                <th scope="col">Organisation</th>
-                <th scope="col">Status</th>
-                <th scope="col">Plan</th>
-                <th scope="col">Members</th>
-                <th scope="col">Created</th>
-                <th scope="col">Provisioning</th>
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {tenants.map((tenant) => (
-                <TenantRow key={tenant.id} tenant={tenant} />
-              ))}
-            </tbody>
-          </table>
-          {list.hasNextPage ? (
-            <Button onClick={() => void list.fetchNextPage()} loading={list.isFetchingNextPage} loadingLabel="Loading…">
-              Load more
-            </Button>
-          ) : null}
-        </div>
-      )}
+      <PagedList
+        query={list}
+        count={tenants.length}
+        loadingLabel="Loading organisations…"
+        errorTitle="The organisations could not be loaded"
+        empty={
+          <EmptyState
+            title="No organisation here"
+            message={
+              deferredSearch || status !== 'all' ? 'Nothing matches this filter.' : 'No one has created one yet.'
+            }
+          />
+        }
+      >
+        <table className="table" data-testid="admin-tenants">
+          <thead>
+            <tr>
+              <th scope="col">Organisation</th>
+              <th scope="col">Status</th>
+              <th scope="col">Plan</th>
+              <th scope="col">Members</th>
+              <th scope="col">Created</th>
+              <th scope="col">Provisioning</th>
+              <th scope="col">
+                <span className="visually-hidden">Actions</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {tenants.map((tenant) => (
+              <TenantRow key={tenant.id} tenant={tenant} />
+            ))}
+          </tbody>
+        </table>
+      </PagedList>
     </Card>
   );
 }

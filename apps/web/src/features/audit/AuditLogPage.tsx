@@ -1,12 +1,11 @@
+import { PagedList } from '../../components/PagedList';
 import { can, type AuditAction, type AuditEntry, type Role } from '@tenantry/shared';
 import { useDeferredValue, useState } from 'react';
 import { Badge } from '../../components/Badge';
 import { Button } from '../../components/Button';
 import { Card } from '../../components/Card';
-import { EmptyState, ErrorState } from '../../components/ErrorState';
+import { EmptyState } from '../../components/ErrorState';
 import { Field } from '../../components/Field';
-import { Spinner } from '../../components/Spinner';
-import { describeError } from '../../lib/api-errors';
 import { formatDateTime } from '../../lib/time';
 import { appCodeOf, trpc } from '../../lib/trpc';
 import { RequireTenant } from '../tenants/TenantStates';
@@ -149,53 +148,43 @@ function AuditList() {
           </div>
         ) : null}
       </form>
-      {list.isPending ? (
-        <Spinner label="Loading the audit log…" showLabel />
-      ) : list.isError ? (
-        <ErrorState
-          title="The audit log could not be loaded"
-          message={describeError(list.error)}
-          onRetry={() => void list.refetch()}
-          retrying={list.isFetching}
-        />
-      ) : entries.length === 0 ? (
-        <div data-testid="audit-empty">
-          {filtered ? (
-            <EmptyState title="Nothing matches these filters" message="Widen the dates or clear a filter." />
-          ) : (
-            <EmptyState
-              title="Nothing recorded yet"
-              message="Changes to the organisation and its projects will be listed here."
-            />
-          )}
-        </div>
-      ) : (
-        <div className="table-wrap">
-          <table className="table" data-testid="audit-table">
-            <thead>
-              <tr>
-                <th scope="col">Time</th>
-                <th scope="col">Actor</th>
-                <th scope="col">Action</th>
-                <th scope="col">Target</th>
-                <th scope="col">
-                  <span className="visually-hidden">Details</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {entries.map((entry) => (
-                <AuditRow key={entry.id} entry={entry} />
-              ))}
-            </tbody>
-          </table>
-          {list.hasNextPage ? (
-            <Button onClick={() => void list.fetchNextPage()} loading={list.isFetchingNextPage} loadingLabel="Loading…">
-              Load more
-            </Button>
-          ) : null}
-        </div>
-      )}
+      <PagedList
+        query={list}
+        count={entries.length}
+        loadingLabel="Loading the audit log…"
+        errorTitle="The audit log could not be loaded"
+        empty={
+          <div data-testid="audit-empty">
+            {filtered ? (
+              <EmptyState title="Nothing matches these filters" message="Widen the dates or clear a filter." />
+            ) : (
+              <EmptyState
+                title="Nothing recorded yet"
+                message="Changes to the organisation and its projects will be listed here."
+              />
+            )}
+          </div>
+        }
+      >
+        <table className="table" data-testid="audit-table">
+          <thead>
+            <tr>
+              <th scope="col">Time</th>
+              <th scope="col">Actor</th>
+              <th scope="col">Action</th>
+              <th scope="col">Target</th>
+              <th scope="col">
+                <span className="visually-hidden">Details</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {entries.map((entry) => (
+              <AuditRow key={entry.id} entry={entry} />
+            ))}
+          </tbody>
+        </table>
+      </PagedList>
     </Card>
   );
 }

@@ -1,3 +1,4 @@
+import { PagedList } from '../../components/PagedList';
 import { can, type Member, type Role } from '@tenantry/shared';
 import { useQueryClient } from '@tanstack/react-query';
 import { useDeferredValue, useState } from 'react';
@@ -5,9 +6,8 @@ import { useNavigate } from 'react-router';
 import { Button } from '../../components/Button';
 import { Card } from '../../components/Card';
 import { Dialog } from '../../components/Dialog';
-import { EmptyState, ErrorState } from '../../components/ErrorState';
+import { EmptyState } from '../../components/ErrorState';
 import { SearchInput } from '../../components/SearchInput';
-import { Spinner } from '../../components/Spinner';
 import { describeError } from '../../lib/api-errors';
 import { formatDate } from '../../lib/time';
 import { trpc } from '../../lib/trpc';
@@ -181,58 +181,48 @@ function MemberList({ role }: { role: Role }) {
       }
     >
       {first ? <SeatUsageBar count={first.count} maxUsers={first.maxUsers} pending={pending} /> : null}
-      {list.isPending ? (
-        <Spinner label="Loading the members…" showLabel />
-      ) : list.isError ? (
-        <ErrorState
-          title="The members could not be loaded"
-          message={describeError(list.error)}
-          onRetry={() => void list.refetch()}
-          retrying={list.isFetching}
-        />
-      ) : members.length === 0 ? (
-        <div data-testid="members-empty">
-          {filtered ? (
-            <EmptyState title="No member matches" message="Try another name, e-mail or role." />
-          ) : (
-            <EmptyState title="No members yet" />
-          )}
-        </div>
-      ) : (
-        <div className="table-wrap">
-          <table className="table" data-testid="members-table">
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">E-mail</th>
-                <th scope="col">Role</th>
-                <th scope="col">Joined</th>
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {members.map((member) => (
-                <MemberRow
-                  key={member.userId}
-                  member={member}
-                  actorRole={role}
-                  isMe={member.userId === me.data?.id}
-                  error={rowErrors[member.userId] ?? null}
-                  onError={(message) => setRowError(member.userId, message)}
-                  onRemove={manages ? () => setRemoving(member) : null}
-                />
-              ))}
-            </tbody>
-          </table>
-          {list.hasNextPage ? (
-            <Button onClick={() => void list.fetchNextPage()} loading={list.isFetchingNextPage} loadingLabel="Loading…">
-              Load more
-            </Button>
-          ) : null}
-        </div>
-      )}
+      <PagedList
+        query={list}
+        count={members.length}
+        loadingLabel="Loading the members…"
+        errorTitle="The members could not be loaded"
+        empty={
+          <div data-testid="members-empty">
+            {filtered ? (
+              <EmptyState title="No member matches" message="Try another name, e-mail or role." />
+            ) : (
+              <EmptyState title="No members yet" />
+            )}
+          </div>
+        }
+      >
+        <table className="table" data-testid="members-table">
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">E-mail</th>
+              <th scope="col">Role</th>
+              <th scope="col">Joined</th>
+              <th scope="col">
+                <span className="visually-hidden">Actions</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {members.map((member) => (
+              <MemberRow
+                key={member.userId}
+                member={member}
+                actorRole={role}
+                isMe={member.userId === me.data?.id}
+                error={rowErrors[member.userId] ?? null}
+                onError={(message) => setRowError(member.userId, message)}
+                onRemove={manages ? () => setRemoving(member) : null}
+              />
+            ))}
+          </tbody>
+        </table>
+      </PagedList>
       <RemoveMemberDialog
         member={removing}
         onClose={() => setRemoving(null)}

@@ -4,9 +4,8 @@ import { Badge } from '../../components/Badge';
 import { Button } from '../../components/Button';
 import { Card } from '../../components/Card';
 import { Dialog } from '../../components/Dialog';
-import { EmptyState, ErrorState } from '../../components/ErrorState';
+import { EmptyState } from '../../components/ErrorState';
 import { Field } from '../../components/Field';
-import { Spinner } from '../../components/Spinner';
 import { describeError } from '../../lib/api-errors';
 import { formatDate } from '../../lib/time';
 import { fieldErrorsOf, trpc } from '../../lib/trpc';
@@ -16,6 +15,7 @@ import { RequireTenant } from '../tenants/TenantStates';
 import { validateNewProject, validateProjectChanges, type ProjectField, type ProjectFormValues } from './project-form';
 import { projectPermissions, type ProjectPermissions } from './project-permissions';
 import { SearchInput } from '../../components/SearchInput';
+import { PagedList } from '../../components/PagedList';
 
 type Errors = Partial<Record<ProjectField, string>>;
 
@@ -150,96 +150,86 @@ function ProjectList({ permissions }: { permissions: ProjectPermissions }) {
         <SearchInput label="Search projects" placeholder="Search projects" value={search} onChange={setSearch} />
       }
     >
-      {list.isPending ? (
-        <Spinner label="Loading projects…" showLabel />
-      ) : list.isError ? (
-        <ErrorState
-          title="The projects could not be loaded"
-          message={describeError(list.error)}
-          onRetry={() => void list.refetch()}
-          retrying={list.isFetching}
-        />
-      ) : projects.length === 0 ? (
-        <div data-testid="projects-empty">
-          {deferredSearch ? (
-            <EmptyState title="No project matches" message={`Nothing is named like “${deferredSearch}”.`} />
-          ) : (
-            <EmptyState
-              title="No projects yet"
-              message={
-                permissions.canCreate ? 'Create the first one above.' : 'A member of this organisation can add one.'
-              }
-            />
-          )}
-        </div>
-      ) : (
-        <div className="table-wrap">
-          <table className="table" data-testid="projects-table">
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Description</th>
-                <th scope="col">Status</th>
-                <th scope="col">Created</th>
-                {permissions.canEdit || permissions.canDelete ? (
-                  <th scope="col">
-                    <span className="visually-hidden">Actions</span>
-                  </th>
-                ) : null}
-              </tr>
-            </thead>
-            <tbody>
-              {projects.map((project) =>
-                editing === project.id ? (
-                  <EditProjectRow key={project.id} project={project} onDone={() => setEditing(null)} />
-                ) : (
-                  <tr key={project.id} data-testid="project-row">
-                    <td className="table__strong">{project.name}</td>
-                    <td>{project.description || <span className="muted">—</span>}</td>
-                    <td>
-                      <Badge tone={project.status === 'active' ? 'success' : 'neutral'}>
-                        {project.status === 'active' ? 'Active' : 'Archived'}
-                      </Badge>
+      <PagedList
+        query={list}
+        count={projects.length}
+        loadingLabel="Loading projects…"
+        errorTitle="The projects could not be loaded"
+        empty={
+          <div data-testid="projects-empty">
+            {deferredSearch ? (
+              <EmptyState title="No project matches" message={`Nothing is named like “${deferredSearch}”.`} />
+            ) : (
+              <EmptyState
+                title="No projects yet"
+                message={
+                  permissions.canCreate ? 'Create the first one above.' : 'A member of this organisation can add one.'
+                }
+              />
+            )}
+          </div>
+        }
+      >
+        <table className="table" data-testid="projects-table">
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">Description</th>
+              <th scope="col">Status</th>
+              <th scope="col">Created</th>
+              {permissions.canEdit || permissions.canDelete ? (
+                <th scope="col">
+                  <span className="visually-hidden">Actions</span>
+                </th>
+              ) : null}
+            </tr>
+          </thead>
+          <tbody>
+            {projects.map((project) =>
+              editing === project.id ? (
+                <EditProjectRow key={project.id} project={project} onDone={() => setEditing(null)} />
+              ) : (
+                <tr key={project.id} data-testid="project-row">
+                  <td className="table__strong">{project.name}</td>
+                  <td>{project.description || <span className="muted">—</span>}</td>
+                  <td>
+                    <Badge tone={project.status === 'active' ? 'success' : 'neutral'}>
+                      {project.status === 'active' ? 'Active' : 'Archived'}
+                    </Badge>
+                  </td>
+                  <td>
+                    <time dateTime={project.createdAt}>{formatDate(new Date(project.createdAt))}</time>
+                  </td>
+                  {permissions.canEdit || permissions.canDelete ? (
+                    <td className="table__actions">
+                      {permissions.canEdit ? (
+                        <Button
+                          size="sm"
+                          variant="ghost"
+                          onClick={() => setEditing(project.id)}
+                          aria-label={`Edit ${project.name}`}
+                        >
+                          Edit
+                        </Button>
+                      ) : null}
+                      {permissions.canDelete ? (
+                        <Button
+                          size="sm"
+                          variant="ghost"
+                          onClick={() => setDeleting(project)}
+                          aria-label={`Delete ${project.name}`}
+                        >
+                          Delete
+                        </Button>
+                      ) : null}
                     </td>
-                    <td>
-                      <time dateTime={project.createdAt}>{formatDate(new Date(project.createdAt))}</time>
-                    </td>
-                    {permissions.canEdit || permissions.canDelete ? (
-                      <td className="table__actions">
-                        {permissions.canEdit ? (
-                          <Button
-                            size="sm"
-                            variant="ghost"
-                            onClick={() => setEditing(project.id)}
-                            aria-label={`Edit ${project.name}`}
-                          >
-                            Edit
-                          </Button>
-                        ) : null}
-                        {permissions.canDelete ? (
-                          <Button
-                            size="sm"
-                            variant="ghost"
-                            onClick={() => setDeleting(project)}
-                            aria-label={`Delete ${project.name}`}
-                          >
-                            Delete
-                          </Button>
-                        ) : null}
-                      </td>
-                    ) : null}
-                  </tr>
-                ),
-              )}
-            </tbody>
-          </table>
-          {list.hasNextPage ? (
-            <Button onClick={() => void list.fetchNextPage()} loading={list.isFetchingNextPage} loadingLabel="Loading…">
-              Load more
-            </Button>
-          ) : null}
-        </div>
-      )}
+                  ) : null}
+                </tr>
+              ),
+            )}
+          </tbody>
+        </table>
+      </PagedList>
       <DeleteProjectDialog project={deleting} onClose={() => setDeleting(null)} />
     </Card>
   );
