@@ -1,4 +1,5 @@
 import { useEffect, useId, useRef, type ReactNode } from 'react';
+import { Button } from './Button';
 
 export interface DialogProps {
   open: boolean;
@@ -40,5 +41,33 @@ export function Dialog({ open, title, onClose, children, actions }: DialogProps)
         </>
       ) : null}
     </dialog>
+  );
+}
+
+export interface ConfirmDialogProps extends Omit<DialogProps, 'actions'> {
+  /** The button that does the (destructive) thing, e.g. "Delete project". */
+  confirmLabel: ReactNode;
+  /** Shown on that button while the change runs, e.g. "Deleting…". */
+  pendingLabel: string;
+  pending: boolean;
+  onConfirm: () => void;
+}
+
+/** A question before a destructive change: Cancel, or the danger button that confirms it. */
+export function ConfirmDialog({ confirmLabel, pendingLabel, pending, onConfirm, ...dialog }: ConfirmDialogProps) {
+  return (
+    <Dialog
+      {...dialog}
+      actions={
+        <>
+          <Button size="sm" variant="ghost" onClick={dialog.onClose}>
+            Cancel
+          </Button>
+          <Button size="sm" variant="danger" loading={pending} loadingLabel={pendingLabel} onClick={onConfirm}>
+            {confirmLabel}
+          </Button>
+        </>
+      }
+    />
   );
 }

@@ -5,7 +5,7 @@ import { useDeferredValue, useState } from 'react';
 import { useNavigate } from 'react-router';
 import { Button } from '../../components/Button';
 import { Card } from '../../components/Card';
-import { Dialog } from '../../components/Dialog';
+import { ConfirmDialog } from '../../components/Dialog';
 import { EmptyState } from '../../components/ErrorState';
 import { SearchInput } from '../../components/SearchInput';
 import { describeError } from '../../lib/api-errors';
@@ -355,32 +355,20 @@ function RemoveMemberDialog({
     );
   };
   return (
-    <Dialog
+    <ConfirmDialog
       open={member !== null}
       title="Remove this member?"
       onClose={close}
-      actions={
-        <>
-          <Button size="sm" variant="ghost" onClick={close}>
-            Cancel
-          </Button>
-          <Button
-            size="sm"
-            variant="danger"
-            loading={remove.isPending}
-            loadingLabel="Removing…"
-            onClick={() => member && confirm(member)}
-          >
-            Remove member
-          </Button>
-        </>
-      }
+      confirmLabel={'Remove member'}
+      pendingLabel="Removing…"
+      pending={remove.isPending}
+      onConfirm={() => member && confirm(member)}
     >
       <p>
         {member ? displayName(member) : ''} will lose access to this organisation and its projects at once. They can
         come back only if someone adds them again.
       </p>
-    </Dialog>
+    </ConfirmDialog>
   );
 }
 
@@ -413,26 +401,14 @@ function LeaveCard({ tenantId, tenantName }: { tenantId: string; tenantName: str
           Leave organisation
         </Button>
       </div>
-      <Dialog
+      <ConfirmDialog
         open={confirming}
         title="Leave this organisation?"
         onClose={close}
-        actions={
-          <>
-            <Button size="sm" variant="ghost" onClick={close}>
-              Cancel
-            </Button>
-            <Button
-              size="sm"
-              variant="danger"
-              loading={leave.isPending}
-              loadingLabel="Leaving…"
-              onClick={() => leave.mutate()}
-            >
-              Leave {tenantName}
-            </Button>
-          </>
-        }
+        confirmLabel={<>Leave {tenantName}</>}
+        pendingLabel="Leaving…"
+        pending={leave.isPending}
+        onConfirm={() => leave.mutate()}
       >
         <p>You will lose access to {tenantName} and its projects. An owner or an admin would have to add you again.</p>
         {leave.isError ? (
@@ -440,7 +416,7 @@ function LeaveCard({ tenantId, tenantName }: { tenantId: string; tenantName: str
             {describeError(leave.error)}
           </p>
         ) : null}
-      </Dialog>
+      </ConfirmDialog>
     </Card>
   );
 }

@@ -2,7 +2,7 @@ import type { Invitation } from '@tenantry/shared';
 import { useState } from 'react';
 import { Button } from '../../components/Button';
 import { Card } from '../../components/Card';
-import { Dialog } from '../../components/Dialog';
+import { ConfirmDialog } from '../../components/Dialog';
 import { EmptyState, ErrorState } from '../../components/ErrorState';
 import { Spinner } from '../../components/Spinner';
 import { describeError } from '../../lib/api-errors';
@@ -159,36 +159,24 @@ function RevokeDialog({
     onClose();
   };
   return (
-    <Dialog
+    <ConfirmDialog
       open={invitation !== null}
       title="Revoke this invitation?"
       onClose={close}
-      actions={
-        <>
-          <Button size="sm" variant="ghost" onClick={close}>
-            Cancel
-          </Button>
-          <Button
-            size="sm"
-            variant="danger"
-            loading={revoke.isPending}
-            loadingLabel="Revoking…"
-            onClick={() =>
-              invitation &&
-              revoke.mutate(
-                { id: invitation.id },
-                {
-                  onSuccess: () => {
-                    onRevoked(invitation.email);
-                    close();
-                  },
-                },
-              )
-            }
-          >
-            Revoke invitation
-          </Button>
-        </>
+      confirmLabel={'Revoke invitation'}
+      pendingLabel="Revoking…"
+      pending={revoke.isPending}
+      onConfirm={() =>
+        invitation &&
+        revoke.mutate(
+          { id: invitation.id },
+          {
+            onSuccess: () => {
+              onRevoked(invitation.email);
+              close();
+            },
+          },
+        )
       }
     >
       <p>The link sent to {invitation?.email} will stop working, and its seat is freed.</p>
@@ -197,6 +185,6 @@ function RevokeDialog({
           {describeError(revoke.error)}
         </p>
       ) : null}
-    </Dialog>
+    </ConfirmDialog>
   );
 }

@@ -3,7 +3,7 @@ import { useDeferredValue, useState, type FormEvent } from 'react';
 import { Badge } from '../../components/Badge';
 import { Button } from '../../components/Button';
 import { Card } from '../../components/Card';
-import { Dialog } from '../../components/Dialog';
+import { ConfirmDialog } from '../../components/Dialog';
 import { EmptyState } from '../../components/ErrorState';
 import { Field } from '../../components/Field';
 import { describeError } from '../../lib/api-errors';
@@ -325,26 +325,14 @@ function DeleteProjectDialog({ project, onClose }: { project: Project | null; on
     onClose();
   };
   return (
-    <Dialog
+    <ConfirmDialog
       open={project !== null}
       title="Delete this project?"
       onClose={close}
-      actions={
-        <>
-          <Button size="sm" variant="ghost" onClick={close}>
-            Cancel
-          </Button>
-          <Button
-            size="sm"
-            variant="danger"
-            loading={remove.isPending}
-            loadingLabel="Deleting…"
-            onClick={() => project && remove.mutate({ id: project.id }, { onSuccess: close })}
-          >
-            Delete project
-          </Button>
-        </>
-      }
+      confirmLabel={'Delete project'}
+      pendingLabel="Deleting…"
+      pending={remove.isPending}
+      onConfirm={() => project && remove.mutate({ id: project.id }, { onSuccess: close })}
     >
       <p>“{project?.name}” and its data will be deleted for everyone in this organisation. This cannot be undone.</p>
       {remove.isError ? (
@@ -352,6 +340,6 @@ function DeleteProjectDialog({ project, onClose }: { project: Project | null; on
           {describeError(remove.error)}
         </p>
       ) : null}
-    </Dialog>
+    </ConfirmDialog>
   );
 }
