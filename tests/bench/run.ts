@@ -35,6 +35,8 @@ const PROVISION_CLIENTS = Number(process.env.BENCH_PROVISION_CLIENTS ?? 8);
 const FEW_TENANTS = 10;
 const MANY_TENANTS = Number(process.env.BENCH_MANY_TENANTS ?? 1000);
 const LATENCY_REQUESTS = 400;
+/** Rounds of the read with metering on and off, for rate_limit_overhead (each BENCH_SECONDS long). */
+const OVERHEAD_ROUNDS = Number(process.env.BENCH_OVERHEAD_ROUNDS ?? 8);
 /** Background-job concurrency of the bench's API (the API's default is 4). */
 const WORKER_CONCURRENCY = process.env.BENCH_WORKER_CONCURRENCY ?? '8';
 /** Set to 0 to skip the CPU profile of projects.get under load. */
@@ -60,6 +62,11 @@ const env = parseEnv({
   // Provisioning is timed for many tenants per user; the per-user limit (default 3) would refuse them.
   TENANT_CREATE_MAX_IN_FLIGHT: '1000',
   WORKER_CONCURRENCY,
+  // The loads below send thousands of calls a second from one user to one tenant: the burst limits stay
+  // on (they are counted, which is what rate_limit_overhead measures) but never refuse.
+  RATE_LIMIT_TENANT_PER_SECOND: '1000000',
+  RATE_LIMIT_USER_PER_SECOND: '1000000',
+  RATE_LIMIT_IP_PER_SECOND: '1000000',
 });
 /** Each provisioning step's commit time (the API's test hook), to split a job's time by step. */
 const stepLog: { step: string; at: number }[] = [];
@@ -69,6 +76,11 @@ const app = await buildApp(env, {
     if (logSteps) stepLog.push({ step, at: performance.timeOrigin + performance.now() });
   },
 });
+// The same API with neither rate limits nor usage counting: rate_limit_overhead's baseline.
+const unmetered = await buildApp(
+  { ...env, RATE_LIMITS: false },
+  { metering: false, migrate: false, worker: false, logStream: process.stderr },
+);
 const pool = new pg.Pool({ connectionString: env.DATABASE_URL, max: env.DATABASE_POOL_MAX });
 const probePool = new pg.Pool({ connectionString: env.DATABASE_URL, max: 2 });
 const watcher = new SettledWatcher(probePool);
@@ -203,6 +215,7 @@ try {
   const baselineUrl = await baseline.listen({ host: '127.0.0.1', port: 0 });
   const trpcBaselineUrl = await trpcBaseline.listen({ host: '127.0.0.1', port: 0 });
   const rawUrl = await rawBaseline.listen({ host: '127.0.0.1', port: 0 });
+  const unmeteredUrl = await unmetered.listen({ host: '127.0.0.1', port: 0 });
   const token = await signIn(owner.email, owner.password);
   const superadmin = stack.demoUsers.find((u) => u.role === 'superadmin');
   const creators = [
@@ -241,6 +254,11 @@ try {
     namePrefix: 'Bench few',
   });
   rawSchema = `t_${tenant.id.replace(/-/g, '')}`;
+  // A custom plan with a daily quota the loads never reach: it is counted on every call, never refused.
+  await pool.query(`update tenants set plan = 'custom', plan_overrides = $1 where id = $2`, [
+    JSON.stringify({ apiRequestsPerDay: 1_000_000_000 }),
+    tenant.id,
+  ]);
   const projectsGet = `${apiUrl}/trpc/projects.get?input=${encodeURIComponent(JSON.stringify({ id: project.id }))}`;
   console.log(`# setup: ${FEW_TENANTS} tenants in ${seconds(performance.now() - setup)}`);
 
@@ -259,6 +277,7 @@ try {
     me: { url: `${apiUrl}/trpc/auth.me`, headers: { authorization } },
     current: { url: `${apiUrl}/trpc/tenants.current`, headers: tenantHeaders },
     get: { url: projectsGet, headers: tenantHeaders },
+    getUnmetered: { url: projectsGet.replace(apiUrl, unmeteredUrl), headers: tenantHeaders },
     callerGet: { url: `${callerUrl}/projects/${project.id}`, headers: tenantHeaders },
   } satisfies Record<string, { url: string; headers?: Record<string, string> }>;
   type Target = keyof typeof targets;
@@ -316,6 +335,37 @@ try {
   report('api.projects_get.p99', mean('get', 'latencyP99Ms'), 'ms');
   report('api.projects_get.caller_no_adapter', rps('callerGet'), 'req/s');
   report('tenant_read_ratio', rps('get') / rps('raw'), 'ratio');
+  report('api.projects_get.unmetered', rps('getUnmetered'), 'req/s');
+
+  // Metering on vs off: a few percent is below the noise of two rounds, so more rounds of these two alone,
+  // alternating which goes first, compared by their totals (requests and CPU time).
+  const overhead = { on: { requests: 0, ms: 0, cpuUs: 0 }, off: { requests: 0, ms: 0, cpuUs: 0 } };
+  const pairRatios: number[] = [];
+  for (let round = 0; round < OVERHEAD_ROUNDS; round++) {
+    const order = round % 2 ? (['off', 'on'] as const) : (['on', 'off'] as const);
+    const rates = { on: 0, off: 0 };
+    for (const side of order) {
+      const name = side === 'on' ? 'get' : 'getUnmetered';
+      const cpuBefore = process.cpuUsage();
+      const began = performance.now();
+      const result = check(name, await load({ ...opts, ...targets[name] }));
+      const elapsed = performance.now() - began;
+      const cpu = process.cpuUsage(cpuBefore);
+      overhead[side].requests += result.requestsTotal;
+      overhead[side].ms += elapsed;
+      overhead[side].cpuUs += Math.max(0, cpu.user + cpu.system - idleCpuUsPerMs * elapsed);
+      rates[side] = result.requestsPerSecond;
+    }
+    pairRatios.push(rates.on / rates.off);
+  }
+  const rate = (side: 'on' | 'off') => overhead[side].requests / overhead[side].ms;
+  const cpuPerRequest = (side: 'on' | 'off') => overhead[side].cpuUs / overhead[side].requests;
+  // How much slower the read is with the limits (burst + daily quota) and usage counting on.
+  report('rate_limit_overhead', 1 - rate('on') / rate('off'), 'fraction');
+  report('rate_limit_overhead.cpu', cpuPerRequest('on') / cpuPerRequest('off') - 1, 'fraction');
+  console.log(
+    `# rate_limit_overhead: ${OVERHEAD_ROUNDS} rounds; on/off rate per round ${pairRatios.map((r) => r.toFixed(3)).join(' ')}`,
+  );
   for (const name of Object.keys(targets) as Target[]) {
     report(`cpu_ms_per_request.${name}`, (cpuUs.get(name) ?? 0) / 1000 / (answered.get(name) ?? 1), 'ms');
   }
@@ -435,7 +485,9 @@ try {
   watcher.stop();
   cognito.destroy();
   await Promise.allSettled(
-    [app, baseline, trpcBaseline, rawBaseline, chainBaseline, callerBaseline].map((server) => server.close()),
+    [app, unmetered, baseline, trpcBaseline, rawBaseline, chainBaseline, callerBaseline].map((server) =>
+      server.close(),
+    ),
   );
   await Promise.allSettled([pool.end(), probePool.end()]);
   // A pool that is still closing a connection when PostgreSQL stops gets "terminating connection due to

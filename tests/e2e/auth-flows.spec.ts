@@ -1,17 +1,11 @@
-import type { Page, TestInfo } from '@playwright/test';
-import { allowConsoleErrors, expect, signIn, test } from './fixtures.js';
+import type { Page } from '@playwright/test';
+import { allowConsoleErrors, expect, signIn, test, shot } from './fixtures.js';
 
 // The local Cognito emulator sends this code for every confirmation and password reset.
 const CODE = '123456';
 
 let counter = 0;
 const uniqueEmail = () => `e2e-${Date.now()}-${counter++}@example.test`;
-
-async function shot(page: Page, testInfo: TestInfo, name: string) {
-  const path = testInfo.outputPath(`${name}.png`);
-  await page.screenshot({ path, fullPage: true });
-  await testInfo.attach(name, { path, contentType: 'image/png' });
-}
 
 /** Counts the Cognito calls of one kind the page makes (`SignUp`, `ConfirmSignUp`, …). */
 function countCognitoCalls(page: Page, target: string): () => number {

@@ -1,4 +1,6 @@
-import { test as base, expect, type Page } from '@playwright/test';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { test as base, expect, type Page, type TestInfo } from '@playwright/test';
 import { readDemoUsers, type DemoUser } from '@tenantry/api/local-stack';
 
 interface Fixtures {
@@ -49,4 +51,27 @@ export async function signIn(page: Page, user: { email: string; password: string
   await page.getByLabel('Password').fill(user.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page.getByTestId('me-email')).toHaveText(user.email);
+}
+
+/** A full-page screenshot attached to the test's report, and also written to SHOTS_DIR when set (to look at by hand). */
+export async function shot(page: Page, testInfo: TestInfo, name: string) {
+  const path = testInfo.outputPath(`${name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  await testInfo.attach(name, { path, contentType: 'image/png' });
+  const dir = process.env.SHOTS_DIR;
+  if (dir) {
+    mkdirSync(dir, { recursive: true });
+    await page.screenshot({ path: join(dir, `${name}.png`), fullPage: true });
+  }
+}
+
+/** Creates an organisation from the header's menu and waits until it is ready and open. */
+export async function createOrganisation(page: Page, name: string) {
+  await page.getByTestId('tenant-switcher').click();
+  await page.getByRole('link', { name: '+ Create organisation' }).click();
+  await page.getByLabel('Name', { exact: true }).fill(name);
+  await page.getByRole('button', { name: 'Create organisation' }).click();
+  await expect(page.getByTestId('provision-status')).toHaveAttribute('data-status', 'ready', { timeout: 30_000 });
+  await expect(page).toHaveURL(/\/$/);
+  await expect(page.getByTestId('switcher-current')).toHaveText(name);
 }

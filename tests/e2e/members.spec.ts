@@ -1,22 +1,8 @@
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import type { Page, TestInfo } from '@playwright/test';
-import { allowConsoleErrors, expect, signIn, test } from './fixtures.js';
+import type { Page } from '@playwright/test';
+import { allowConsoleErrors, expect, signIn, test, shot, createOrganisation } from './fixtures.js';
 
 // The local Cognito emulator sends this code for every confirmation.
 const CODE = '123456';
-
-/** Screenshots go to the test's output folder, and also to SHOTS_DIR when set (to look at them by hand). */
-async function shot(page: Page, testInfo: TestInfo, name: string) {
-  const path = testInfo.outputPath(`${name}.png`);
-  await page.screenshot({ path, fullPage: true });
-  await testInfo.attach(name, { path, contentType: 'image/png' });
-  const dir = process.env.SHOTS_DIR;
-  if (dir) {
-    mkdirSync(dir, { recursive: true });
-    await page.screenshot({ path: join(dir, `${name}.png`), fullPage: true });
-  }
-}
 
 /** Reports a second page's console errors into the test's list, as the fixture does for `page`. */
 function watchConsole(page: Page, errors: string[]) {
@@ -27,17 +13,6 @@ function watchConsole(page: Page, errors: string[]) {
   page.on('response', (res) => {
     if (res.status() >= 500) errors.push(`HTTP ${res.status()} ${res.url()} (invitee)`);
   });
-}
-
-/** Creates an organisation from the header's menu and waits until it is ready and open. */
-async function createOrganisation(page: Page, name: string) {
-  await page.getByTestId('tenant-switcher').click();
-  await page.getByRole('link', { name: '+ Create organisation' }).click();
-  await page.getByLabel('Name', { exact: true }).fill(name);
-  await page.getByRole('button', { name: 'Create organisation' }).click();
-  await expect(page.getByTestId('provision-status')).toHaveAttribute('data-status', 'ready', { timeout: 30_000 });
-  await expect(page).toHaveURL(/\/$/);
-  await expect(page.getByTestId('switcher-current')).toHaveText(name);
 }
 
 test('an owner invites a new address; the invitee signs up from the e-mail, joins, and follows a role change', async ({

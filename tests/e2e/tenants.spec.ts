@@ -1,22 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Page, TestInfo } from '@playwright/test';
 import { readLocalDatabaseUrl } from '@tenantry/api/local-stack';
 import pg from 'pg';
-import { expect, signIn, test } from './fixtures.js';
-
-/** Screenshots go to the test's output folder, and also to SHOTS_DIR when set (to look at them by hand). */
-async function shot(page: Page, testInfo: TestInfo, name: string) {
-  const path = testInfo.outputPath(`${name}.png`);
-  await page.screenshot({ path, fullPage: true });
-  await testInfo.attach(name, { path, contentType: 'image/png' });
-  const dir = process.env.SHOTS_DIR;
-  if (dir) {
-    mkdirSync(dir, { recursive: true });
-    await page.screenshot({ path: join(dir, `${name}.png`), fullPage: true });
-  }
-}
+import { expect, signIn, test, shot } from './fixtures.js';
 
 /** Creates an organisation from the header's menu and waits until it is ready and open. */
 async function createOrganisation(page: Page, name: string, testInfo?: TestInfo) {

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { createOrm, migrateControlPlane } from './db/orm.js';
-import type { Env } from './env.js';
+import { EnvError, type Env } from './env.js';
 import { healthPlugin } from './plugins/health.js';
+import { metricsPlugin } from './plugins/metrics.js';
 import { trpcPlugin } from './plugins/trpc.js';
 import { webPlugin } from './plugins/web.js';
 import { createCognitoDirectory } from './services/cognito.js';
@@ -14,6 +15,10 @@ import { createS3Client } from './services/s3.js';
 import { createAccessTokenVerifier } from './services/token-verifier.js';
 import { createTenantEvents } from './services/tenant-events.js';
 import { createDevMailer, createSesMailer } from './services/mailer.js';
+import { createKeyring } from './services/keyring.js';
+import { createMetrics } from './services/metrics.js';
+import { createRateLimiter } from './services/rate-limits.js';
+import { createUsageRecorder } from './services/usage.js';
 import { migrateJobQueue, startWorker, type WorkerSettings } from './jobs/worker.js';
 import type { Runner } from 'graphile-worker';
 
@@ -30,6 +35,11 @@ export interface BuildOptions {
   migrate?: boolean;
   /** Run background jobs in this process (default: when WORKER_CONCURRENCY > 0). */
   worker?: boolean;
+  /**
+   * Count tenant procedures against the rate limits and in usage (default true). Benchmarks turn it off
+   * to measure what metering costs; a deployment never does (RATE_LIMITS=false still counts usage).
+   */
+  metering?: boolean;
   /** Test hook: runs after each provisioning step of this process's worker. */
   afterProvisionStep?: WorkerSettings['afterProvisionStep'];
 }
@@ -86,6 +96,11 @@ function trustProxyOption(
 
 /** Builds the API without listening: tests call `app.inject()` or listen on port 0. */
 export async function buildApp(env: Env, options: BuildOptions = {}): Promise<FastifyInstance> {
+  // An ephemeral key would lose every secret at the next start: refuse instead (pnpm dev and the tests provide one).
+  if (!env.MASTER_KEY) {
+    throw new EnvError(['MASTER_KEY is required: tenant secrets are encrypted under it (openssl rand -base64 32)']);
+  }
+  const keyring = createKeyring(env.MASTER_KEY, env.MASTER_KEYS_PREVIOUS);
   const app = Fastify({
     logger: loggerOptions(env, options.logStream),
     // Accept a caller's request id (a load balancer's) when it is sane; otherwise make one.
@@ -114,6 +129,7 @@ export async function buildApp(env: Env, options: BuildOptions = {}): Promise<Fa
         })
       : undefined;
   const bruteForce = createBruteForceGuard(env, app.log.child({ component: 'rate-limit' }));
+  const metrics = createMetrics();
   const services: AppServices = {
     env,
     orm,
@@ -126,6 +142,7 @@ export async function buildApp(env: Env, options: BuildOptions = {}): Promise<Fa
     s3: createS3Client(env),
     cognitoAuth,
     bruteForce,
+    keyring,
     auth: createAuthService(cognitoAuth, bruteForce),
     tenantEvents: createTenantEvents(env.DATABASE_URL, app.log.child({ component: 'tenant-events' })),
     mailer: env.SES_FROM
@@ -134,18 +151,30 @@ export async function buildApp(env: Env, options: BuildOptions = {}): Promise<Fa
           app.log.child({ component: 'mail' }),
         )
       : createDevMailer(app.log.child({ component: 'mail' })),
+    metrics,
+    metering: options.metering ?? true,
+    rateLimiter: createRateLimiter(env, app.log.child({ component: 'rate-limit' })),
+    usage: createUsageRecorder({
+      orm,
+      flushSeconds: env.USAGE_FLUSH_SECONDS,
+      metrics,
+      log: app.log.child({ component: 'usage' }),
+    }),
   };
   app.decorate('services', services);
   let worker: Runner | undefined;
   app.addHook('onClose', async () => {
     await worker?.stop();
     await services.tenantEvents.close();
+    // Before the pool closes: the counts of the last requests are written now.
+    await services.usage.close();
     await orm.close();
     services.cognito.destroy();
     services.s3.destroy();
     services.mailer.close();
     services.cognitoAuth?.destroy();
     await services.bruteForce.close();
+    await services.rateLimiter.close();
   });
 
   if (options.migrate ?? true) {
@@ -160,6 +189,7 @@ export async function buildApp(env: Env, options: BuildOptions = {}): Promise<Fa
       orm,
       log: app.log,
       afterProvisionStep: options.afterProvisionStep,
+      metrics: services.metrics,
     });
   }
 
@@ -170,6 +200,7 @@ export async function buildApp(env: Env, options: BuildOptions = {}): Promise<Fa
   await app.register(webPlugin, { env });
   await app.register(healthPlugin, { services });
   await app.register(trpcPlugin, { services });
+  await app.register(metricsPlugin, { services });
 
   // Fetch the signing keys early; a failure is reported by /health/ready, not fatal at start.
   app.addHook('onReady', async () => {

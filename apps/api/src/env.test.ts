@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { EnvError, parseDatabaseEnv, parseEnv } from './env.js';
 
@@ -96,11 +97,33 @@ describe('parseEnv', () => {
   });
 
   it('refuses an emulator issuer in production, because its signing key is public', () => {
-    const problems = problemsOf({ ...valid, NODE_ENV: 'production', COGNITO_ENDPOINT: 'http://127.0.0.1:9229' });
+    const production = { ...valid, NODE_ENV: 'production', MASTER_KEY: randomBytes(32).toString('base64') };
+    const problems = problemsOf({ ...production, COGNITO_ENDPOINT: 'http://127.0.0.1:9229' });
     expect(problems).toEqual([
       expect.stringMatching(/^COGNITO_ENDPOINT a Cognito emulator cannot be used with NODE_ENV=production/),
     ]);
-    expect(parseEnv({ ...valid, NODE_ENV: 'production' }).NODE_ENV).toBe('production');
+    expect(parseEnv(production).NODE_ENV).toBe('production');
+  });
+
+  it('requires MASTER_KEY in production and decodes master keys as base64 or hex', () => {
+    expect(problemsOf({ ...valid, NODE_ENV: 'production' })).toEqual([
+      expect.stringMatching(/^MASTER_KEY is required in production/),
+    ]);
+    // Outside production the local stack provides one; the API itself refuses to start without it.
+    expect(parseEnv(valid).MASTER_KEY).toBeUndefined();
+    const [current, old1, old2] = [randomBytes(32), randomBytes(32), randomBytes(32)];
+    const env = parseEnv({
+      ...valid,
+      NODE_ENV: 'production',
+      MASTER_KEY: current.toString('base64'),
+      MASTER_KEYS_PREVIOUS: `${old1.toString('hex')}, ${old2.toString('base64')}`,
+    });
+    expect(env.MASTER_KEY?.equals(current)).toBe(true);
+    expect(env.MASTER_KEYS_PREVIOUS.map((k) => k.toString('hex'))).toEqual([old1, old2].map((k) => k.toString('hex')));
+    expect(problemsOf({ ...valid, MASTER_KEY: randomBytes(16).toString('base64') })[0]).toMatch(
+      /^MASTER_KEY must be 32 random bytes/,
+    );
+    expect(problemsOf({ ...valid, MASTER_KEYS_PREVIOUS: 'not-a-key' })[0]).toMatch(/^MASTER_KEYS_PREVIOUS must be 32/);
   });
 
   it('reports all problems in one message', () => {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { decodeMasterKey } from './services/keyring.js';
 
 /** `true`/`false`/`1`/`0` from the environment; `z.coerce.boolean` would read "false" as true. */
 const flag = z
@@ -16,6 +17,20 @@ const commaList = z
   .default([]);
 
 const attempts = (fallback: number) => z.coerce.number().int().min(1).max(100_000).default(fallback);
+
+/** A master key (keyring's rule: 32 bytes as base64 or 64 hex digits), as a Zod issue when it is not one. */
+function masterKeyOf(value: string, ctx: z.RefinementCtx): Buffer {
+  try {
+    return decodeMasterKey(value);
+  } catch (err) {
+    ctx.addIssue({
+      code: 'custom',
+      message: err instanceof Error ? err.message.replace(/^a master key /, '') : String(err),
+    });
+    return z.NEVER;
+  }
+}
+const masterKey = z.string().transform((s, ctx) => masterKeyOf(s, ctx));
 
 const EnvObject = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -98,6 +113,37 @@ const EnvObject = z.object({
   APP_URL: z.url({ message: 'must be a URL such as https://app.example.com' }).optional(),
   /** How many of a user's tenants may be in provisioning at once. */
   TENANT_CREATE_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(1000).default(3),
+
+  /**
+   * 32 random bytes (base64 or 64 hex digits) from which each tenant's secret-encryption key is derived.
+   * Required in production; the local stack generates one into its data folder in development.
+   */
+  MASTER_KEY: masterKey.optional(),
+  /** Earlier master keys, still accepted for decryption while `cli rotate-master-key` re-encrypts. */
+  MASTER_KEYS_PREVIOUS: z
+    .string()
+    .transform((s, ctx) =>
+      s
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean)
+        .map((x) => masterKeyOf(x, ctx)),
+    )
+    .default([]),
+
+  /** Per-tenant and per-caller rate limits; `false` turns them off (benchmarks compare both). */
+  RATE_LIMITS: flag.default(true),
+  /** Burst limits: procedure calls per second per tenant, per signed-in user outside a tenant, per IP when signed out. */
+  RATE_LIMIT_TENANT_PER_SECOND: z.coerce.number().int().min(1).max(1_000_000).default(50),
+  RATE_LIMIT_USER_PER_SECOND: z.coerce.number().int().min(1).max(1_000_000).default(20),
+  RATE_LIMIT_IP_PER_SECOND: z.coerce.number().int().min(1).max(1_000_000).default(20),
+  /** Seconds between flushes of the in-memory usage counters to `usage_daily`. */
+  USAGE_FLUSH_SECONDS: z.coerce.number().min(0.05).max(3600).default(5),
+
+  /** Bearer token that `GET /metrics` requires on the API's port. */
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** Serve `/metrics` on this separate (internal) port instead, without a token unless METRICS_TOKEN is set. */
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
 });
 
 /** Every variable the API reads (the README documents each one). */
@@ -116,6 +162,13 @@ const EnvSchema = EnvObject.superRefine((env, ctx) => {
       code: 'custom',
       path: ['COGNITO_SERVER_CLIENT_SECRET'],
       message: 'COGNITO_SERVER_CLIENT_ID and COGNITO_SERVER_CLIENT_SECRET are set together or not at all',
+    });
+  }
+  if (env.NODE_ENV === 'production' && !env.MASTER_KEY) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['MASTER_KEY'],
+      message: 'is required in production: tenant secrets are encrypted under it (openssl rand -base64 32)',
     });
   }
   // The emulator signs with a private key published in its npm package: anyone can forge its tokens.

@@ -4,6 +4,10 @@ import { z } from 'zod';
 
 type TRPCCode = TRPCError['code'];
 
+/** A JSON value small enough to send to a client. */
+export type DetailValue =
+  string | number | boolean | null | readonly DetailValue[] | { readonly [key: string]: DetailValue };
+
 /** A TRPCError that carries one of the stable application codes clients branch on. */
 export class AppError extends TRPCError {
   readonly appCode: AppCode;
@@ -15,7 +19,7 @@ export class AppError extends TRPCError {
    */
   readonly fieldErrors: z.ZodError | undefined;
   /** Small facts a client can act on, sent as `data.details` (e.g. the tenant's status). */
-  readonly details: Record<string, string | number | boolean | null> | undefined;
+  readonly details: Readonly<Record<string, DetailValue>> | undefined;
   constructor(opts: {
     code: TRPCCode;
     appCode: AppCode;
@@ -23,7 +27,7 @@ export class AppError extends TRPCError {
     cause?: unknown;
     retryAfterSeconds?: number;
     fieldErrors?: z.ZodError;
-    details?: Record<string, string | number | boolean | null>;
+    details?: Readonly<Record<string, DetailValue>>;
   }) {
     super({ code: opts.code, message: opts.message, cause: opts.cause });
     this.appCode = opts.appCode;

@@ -12,7 +12,10 @@ import { TokenVerificationError } from './services/token-verifier.js';
 import { ensureUser } from './services/users.js';
 import { recordAudit, type AuditContext } from './services/audit.js';
 import { explicitTenantHints, recordSuperadminAccess, resolveTenant } from './services/tenant-resolution.js';
-import { PERMISSIONS, roleAtLeast, type Permission, type Role } from '@tenantry/shared';
+import { effectivePlan, PERMISSIONS, roleAtLeast, type Feature, type Permission, type Role } from '@tenantry/shared';
+import type { FastifyReply } from 'fastify';
+import { effectivePlanName, featureDisabled, hasFeature } from './services/plans.js';
+import { RateLimitError, type RateLimitState } from './services/rate-limits.js';
 
 export function createContextFactory(services: AppServices) {
   return ({ req, res, info }: CreateFastifyContextOptions) => ({
@@ -68,7 +71,50 @@ const t = initTRPC
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
-export const publicProcedure = t.procedure;
+/** Every procedure is timed and counted by path and result code (Prometheus; no tenant label). */
+const observedProcedure = t.procedure.use(async ({ ctx, path, type, next }) => {
+  const began = performance.now();
+  const result = await next();
+  ctx.services.metrics.observeProcedure({
+    path,
+    type,
+    code: result.ok ? 'OK' : result.error.code,
+    seconds: (performance.now() - began) / 1000,
+  });
+  return result;
+});
+
+/**
+ * Sets the `X-RateLimit-*` headers from the limit a call was counted against. In a batch every call
+ * counts, and the response keeps the figures of the call with the fewest requests left.
+ */
+function rateLimitHeaders(reply: FastifyReply, state: RateLimitState): void {
+  if (state.limit === 0) return; // limits off
+  const previous = Number(reply.getHeader('x-ratelimit-remaining') ?? Number.POSITIVE_INFINITY);
+  if (state.remaining > previous) return;
+  void reply.header('x-ratelimit-limit', String(state.limit));
+  void reply.header('x-ratelimit-remaining', String(state.remaining));
+  void reply.header('x-ratelimit-reset', String(state.resetAt));
+}
+
+/** Counts one call against a limit; a refusal is counted in the metrics and answered with its headers. */
+async function countAgainst(ctx: Context, consume: () => Promise<RateLimitState>): Promise<void> {
+  try {
+    rateLimitHeaders(ctx.res, await consume());
+  } catch (err) {
+    if (err instanceof RateLimitError) {
+      ctx.services.metrics.rateLimited(err.scope);
+      rateLimitHeaders(ctx.res, err.state);
+    }
+    throw err;
+  }
+}
+
+/** Procedures anyone may call; limited per client IP. */
+export const publicProcedure = observedProcedure.use(async ({ ctx, next }) => {
+  await countAgainst(ctx, () => ctx.services.rateLimiter.consumeIp(ctx.req.ip));
+  return next();
+});
 
 function stringClaim(payload: Readonly<Record<string, unknown>>, name: string): string | undefined {
   const value = payload[name];
@@ -78,7 +124,7 @@ function stringClaim(payload: Readonly<Record<string, unknown>>, name: string): 
 const BEARER = /^Bearer ([A-Za-z0-9\-_=]+\.[A-Za-z0-9\-_=]+\.[A-Za-z0-9\-_=]*)$/;
 
 /** Verifies the Cognito access token and loads (or creates) the caller's user row. */
-export const authedProcedure = t.procedure.use(async ({ ctx, next }) => {
+const authenticatedProcedure = observedProcedure.use(async ({ ctx, next }) => {
   const fromParams = ctx.connectionParams?.token;
   const header = ctx.req.headers.authorization ?? (fromParams ? `Bearer ${fromParams}` : undefined);
   if (!header) {
@@ -136,11 +182,18 @@ export const authedProcedure = t.procedure.use(async ({ ctx, next }) => {
   });
 });
 
+/** Signed-in procedures outside a tenant; limited per user. */
+export const authedProcedure = authenticatedProcedure.use(async ({ ctx, next }) => {
+  await countAgainst(ctx, () => ctx.services.rateLimiter.consumeUser(ctx.user.id));
+  return next();
+});
+
 /**
  * Resolves the request's tenant (DESIGN §3) and binds `ctx.em` to its schema: after this, `ctx.tenant`,
- * `ctx.membership` and a schema-qualified `ctx.em` are always there.
+ * `ctx.membership` and a schema-qualified `ctx.em` are always there. Each call counts against the
+ * tenant's burst limit and daily quota, and in its usage (requests, errors, active users).
  */
-export const tenantProcedure = authedProcedure.meta({ tenantScoped: true }).use(async ({ ctx, path, next }) => {
+const resolvedTenantProcedure = authenticatedProcedure.meta({ tenantScoped: true }).use(async ({ ctx, path, next }) => {
   const { orm, env } = ctx.services;
   const resolved = await resolveTenant({
     em: ctx.em,
@@ -191,6 +244,21 @@ export const tenantProcedure = authedProcedure.meta({ tenantScoped: true }).use(
   });
 });
 
+export const tenantProcedure = resolvedTenantProcedure.use(async ({ ctx, next }) => {
+  const { rateLimiter, usage, metering } = ctx.services;
+  if (!metering) return next();
+  const quota = effectivePlan(ctx.tenant.plan, ctx.tenant.planOverrides).apiRequestsPerDay;
+  try {
+    await countAgainst(ctx, () => rateLimiter.consumeTenant(ctx.tenant.id, quota));
+  } catch (err) {
+    usage.record(ctx.tenant.id, ctx.user.id, false);
+    throw err;
+  }
+  const result = await next();
+  usage.record(ctx.tenant.id, ctx.user.id, result.ok);
+  return result;
+});
+
 /** Lets through members whose role is at least `role` (owner ⊇ admin ⊇ member ⊇ viewer). */
 export function requireRole(role: Role) {
   return tenantProcedure.use(({ ctx, next }) => {
@@ -208,6 +276,17 @@ export function requireRole(role: Role) {
 /** Lets through members whose role the permission matrix (packages/shared) allows `permission`. */
 export function requirePermission(permission: Permission) {
   return requireRole(PERMISSIONS[permission]);
+}
+
+/**
+ * Lets through tenants whose plan includes `feature` (after the permission check, when one is given);
+ * otherwise FORBIDDEN / FEATURE_DISABLED naming the plans that have it.
+ */
+export function requireFeature(feature: Feature, permission?: Permission) {
+  return (permission ? requirePermission(permission) : tenantProcedure).use(({ ctx, next }) => {
+    if (!hasFeature(ctx.tenant, feature)) throw featureDisabled(feature, effectivePlanName(ctx.tenant));
+    return next();
+  });
 }
 
 /** Platform operators only: members of the Cognito group `superadmin`. */

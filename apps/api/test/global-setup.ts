@@ -17,8 +17,8 @@ declare module 'vitest' {
   }
 }
 
-/** Service variables a CI may set to use real services instead of stand-ins. */
-const SERVICE_VARIABLES = /^(DATABASE_URL|COGNITO_[A-Z_]+|S3_[A-Z_]+|REDIS_URL)$/;
+/** Service variables a CI may set to use real services instead of stand-ins (and its own master keys). */
+const SERVICE_VARIABLES = /^(DATABASE_URL|COGNITO_[A-Z_]+|S3_[A-Z_]+|REDIS_URL|MASTER_KEY|MASTER_KEYS_PREVIOUS)$/;
 
 /**
  * One local stack for the whole run, in a fresh temporary directory. With DATABASE_URL set (CI's

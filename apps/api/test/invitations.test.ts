@@ -185,7 +185,10 @@ describe('the development mailbox', () => {
   it('answers NOT_FOUND in production', async () => {
     const services = { ...t.app.services, env: { ...t.app.services.env, NODE_ENV: 'production' as const } };
     // Only `services` is read by this procedure; a production app cannot start on the emulator to ask it.
-    const caller = createCallerFactory(devRouter)({ services } as unknown as Context);
+    // The request as the procedure's middlewares read it (client address, response headers).
+    const req = { ip: '127.0.0.1', headers: {} };
+    const res = { getHeader: () => undefined, header: () => res };
+    const caller = createCallerFactory(devRouter)({ services, req, res } as unknown as Context);
     await expect(caller.mailbox()).rejects.toMatchObject({ code: 'NOT_FOUND' });
     expect((await call(t.app, 'query', 'dev.mailbox')).status).toBe(200);
   });

@@ -363,12 +363,14 @@ describe('startLocalStack', () => {
       DATABASE_URL: 'postgres://x@127.0.0.1/x',
       COGNITO_REGION: 'eu-west-1',
       S3_BUCKET: 'bucket',
+      MASTER_KEY: 'configured',
     });
     expect(none).toMatchObject({ started: [], env: {}, demoUsers: [] });
 
     const s3Only = await start(dataDir, {
       DATABASE_URL: 'postgres://x@127.0.0.1/x',
       COGNITO_USER_POOL_ID: 'eu-west-1_abc',
+      MASTER_KEY: 'configured',
     });
     expect(s3Only.started).toEqual(['s3']);
     expect(Object.keys(s3Only.env).sort()).toEqual(

@@ -25,6 +25,20 @@ const PROBES: Record<Permission, () => Promise<{ kind: 'query' | 'mutation'; pat
   'audit.read': async () => ({ kind: 'query', path: 'audit.list', input: {} }),
   'members.read': async () => ({ kind: 'query', path: 'members.list', input: {} }),
   'members.manage': async () => ({ kind: 'query', path: 'invitations.list', input: undefined }),
+  'settings.read': async () => ({ kind: 'query', path: 'config.get', input: undefined }),
+  'settings.update': async () => ({ kind: 'mutation', path: 'config.set', input: { key: 'timezone', value: 'UTC' } }),
+  'secrets.manage': async () => ({
+    kind: 'mutation',
+    path: 'config.setSecret',
+    input: { name: 'probe', value: 'probe-value-123456' },
+  }),
+  // Its current plan: allowed callers get a no-op.
+  'plan.change': async () => ({ kind: 'mutation', path: 'tenants.changePlan', input: { plan: 'basic' } }),
+  'usage.read': async () => ({
+    kind: 'query',
+    path: 'usage.summary',
+    input: { from: new Date().toISOString().slice(0, 10), to: new Date().toISOString().slice(0, 10) },
+  }),
 };
 
 beforeAll(async () => {

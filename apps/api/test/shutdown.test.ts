@@ -1,51 +1,6 @@
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { stackEnv } from './helpers/stack-env.js';
-
-const apiDir = fileURLToPath(new URL('..', import.meta.url));
-
-/** The real entry point (src/main.ts) as its own process. */
-function spawnApi(env: Record<string, string | undefined>) {
-  return spawn(process.execPath, ['--import', 'tsx', '--conditions=@tenantry/source', 'src/main.ts'], {
-    cwd: apiDir,
-    env: { ...process.env, ...stackEnv(), ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-}
-
-/** Runs the entry point until it exits; returns its exit code and standard error. */
-async function failedStart(env: Record<string, string | undefined>) {
-  const child = spawnApi(env);
-  let stderr = '';
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const [code] = (await once(child, 'exit')) as [number | null];
-  return { code, stderr };
-}
-
-/** Starts the entry point and waits for it to listen. */
-async function startApi() {
-  const child = spawnApi({ NODE_ENV: 'test', PORT: '0', LOG_LEVEL: 'info' });
-  let output = '';
-  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`API did not start:\n${output}`)), 20_000);
-    child.stdout.on('data', () => {
-      const m = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
-      if (m?.[1]) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`API exited with ${code}:\n${output}`));
-    });
-  });
-  return { child, url, output: () => output };
-}
+import { failedStart, startApi } from './helpers/api-process.js';
 
 describe('the API process', () => {
   it.each(['SIGTERM', 'SIGINT'] as const)('closes gracefully on %s', async (signal) => {

@@ -6,6 +6,7 @@ export const AuditAction = z.enum([
   'tenant.updated',
   'tenant.suspended',
   'tenant.resumed',
+  'tenant.plan_changed',
   'project.created',
   'project.updated',
   'project.deleted',
@@ -17,6 +18,9 @@ export const AuditAction = z.enum([
   'member.role_changed',
   'member.removed',
   'member.left',
+  'config.updated',
+  'config.secret_set',
+  'config.secret_deleted',
   'superadmin.accessed',
 ]);
 export type AuditAction = z.infer<typeof AuditAction>;
@@ -62,3 +66,19 @@ export type AuditPage = z.infer<typeof AuditPage>;
 
 /** How far back a tenant without the `audit_log` feature sees its audit. */
 export const BASIC_AUDIT_VISIBLE_DAYS = 7;
+
+/** `audit.export`: the same filters as the list, as one CSV file (plan feature `audit_log`). */
+export const AuditExportInput = AuditListInput.pick({ action: true, actor: true, from: true, to: true });
+export type AuditExportInput = z.input<typeof AuditExportInput>;
+
+/** The most rows one export holds; narrow the dates for more. */
+export const AUDIT_EXPORT_MAX_ROWS = 10_000;
+
+export const AuditExport = z.object({
+  filename: z.string(),
+  csv: z.string(),
+  rows: z.number().int(),
+  /** True when there were more rows than AUDIT_EXPORT_MAX_ROWS (the newest are kept). */
+  truncated: z.boolean(),
+});
+export type AuditExport = z.infer<typeof AuditExport>;

@@ -27,6 +27,8 @@ export const AppCode = z.enum([
   'TENANT_NOT_READY',
   'TENANT_SUSPENDED',
   'PLAN_LIMIT',
+  /** The plan's requests-per-day quota is used up until the next UTC day. */
+  'QUOTA_EXCEEDED',
   'FEATURE_DISABLED',
   'INTERNAL',
 ]);

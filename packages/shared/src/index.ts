@@ -8,3 +8,5 @@ export * from './tenant.js';
 export * from './project.js';
 export * from './audit.js';
 export * from './member.js';
+export * from './tenant-config.js';
+export * from './usage.js';

@@ -23,6 +23,11 @@ export const PERMISSIONS = {
   'audit.read': 'admin',
   'members.read': 'viewer',
   'members.manage': 'admin',
+  'settings.read': 'viewer',
+  'settings.update': 'admin',
+  'secrets.manage': 'admin',
+  'plan.change': 'owner',
+  'usage.read': 'admin',
 } as const satisfies Record<string, Role>;
 export type Permission = keyof typeof PERMISSIONS;
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PlanId } from './plans.js';
+import { Feature, PlanId, PlanLimitsModel } from './plans.js';
 import { Role } from './roles.js';
 
 export const TenantStatus = z.enum(['pending', 'preparing', 'ready', 'failed', 'suspended', 'deleting', 'deleted']);
@@ -137,6 +137,9 @@ export const CurrentTenant = Tenant.extend({
   viaSuperadmin: z.boolean(),
   memberCount: z.number().int(),
   maxUsers: z.number().int().nullable(),
+  /** The features of the plan in force (custom overrides applied): what `useFeature` reads. */
+  features: z.array(Feature),
+  limits: PlanLimitsModel,
 });
 export type CurrentTenant = z.infer<typeof CurrentTenant>;
 

@@ -1,5 +1,6 @@
 /**
- * Operator commands. Usage: pnpm --filter @tenantry/api cli superadmin add|remove <email> | list
+ * Operator commands. Usage: pnpm --filter @tenantry/api cli superadmin add|remove <email> | list,
+ * or cli rotate-master-key (re-encrypts tenant secrets under MASTER_KEY; see rotate-master-key.ts).
  *
  * Configuration: COGNITO_USER_POOL_ID and COGNITO_REGION (AWS credentials from the default chain:
  * profile, environment, instance role), plus COGNITO_ENDPOINT for an emulator. Without them the
@@ -18,7 +19,8 @@ import { CliError, type SuperadminTarget, addSuperadmin, listSuperadmins, remove
 const USAGE = `Usage:
   pnpm --filter @tenantry/api cli superadmin add <email>
   pnpm --filter @tenantry/api cli superadmin remove <email>
-  pnpm --filter @tenantry/api cli superadmin list`;
+  pnpm --filter @tenantry/api cli superadmin list
+  MASTER_KEY=<new> MASTER_KEYS_PREVIOUS=<old> pnpm --filter @tenantry/api cli rotate-master-key`;
 
 const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
 
@@ -52,6 +54,13 @@ async function target(env: NodeJS.ProcessEnv): Promise<{ target: SuperadminTarge
 
 async function main(args: string[]): Promise<void> {
   const [area, command, email, ...rest] = args;
+  if (area === 'rotate-master-key') {
+    if (args.length !== 1) throw new CliError(USAGE);
+    // Loaded only for this command: the ORM is not needed by the Cognito ones.
+    const { runRotateMasterKey } = await import('./rotate-master-key.js');
+    await runRotateMasterKey(process.env, repoRoot);
+    return;
+  }
   if (area !== 'superadmin' || !command || rest.length > 0) throw new CliError(USAGE);
   if ((command === 'add' || command === 'remove') && !email?.includes('@')) throw new CliError(USAGE);
   if (command !== 'add' && command !== 'remove' && (command !== 'list' || email)) throw new CliError(USAGE);

@@ -95,6 +95,7 @@ async function main(): Promise<void> {
       stackEnv: stack?.env ?? {},
       started: stack?.started ?? [],
       demoUsers: stack?.demoUsers ?? [],
+      masterKeyFile: stack?.masterKeyFile,
       startupMs: performance.now() - began,
     }),
   );

@@ -1,6 +1,8 @@
-import { Logger, run, runMigrations, type Runner, type Task, type TaskList } from 'graphile-worker';
+import { EventEmitter } from 'node:events';
+import { Logger, run, runMigrations, type Runner, type Task, type TaskList, type WorkerEvents } from 'graphile-worker';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Orm } from '../db/orm.js';
+import type { Metrics, QueueDepth } from '../services/metrics.js';
 import { provisionTenant, type ProvisionOptions } from '../services/provisioning.js';
 import type { JobName, JobPayloads } from './queue.js';
 
@@ -11,6 +13,8 @@ export interface WorkerSettings {
   log: FastifyBaseLogger;
   /** Test hook: runs after each provisioning step. */
   afterProvisionStep?: ProvisionOptions['afterStep'];
+  /** Where job and provisioning durations are recorded (the API's metrics; absent in `cli worker`). */
+  metrics?: Pick<Metrics, 'jobFinished' | 'provisioningFinished'>;
 }
 
 /** graphile-worker's log lines through our logger (pino), so they carry the same fields and levels. */
@@ -34,13 +38,15 @@ function isPayload<N extends JobName>(name: N, payload: unknown): payload is Job
   );
 }
 
-export function taskList(settings: Pick<WorkerSettings, 'orm' | 'afterProvisionStep'>): TaskList {
+export function taskList(settings: Pick<WorkerSettings, 'orm' | 'afterProvisionStep' | 'metrics'>): TaskList {
+  const metrics = settings.metrics;
   const provision: Task = async (payload, helpers) => {
     if (!isPayload('provision_tenant', payload)) throw new Error('provision_tenant needs { tenantId }');
     const outcome = await provisionTenant(settings.orm, payload.tenantId, {
       attempt: helpers.job.attempts,
       maxAttempts: helpers.job.max_attempts,
       afterStep: settings.afterProvisionStep,
+      onFinished: metrics && ((result) => metrics.provisioningFinished(result)),
     });
     helpers.logger.info(`tenant ${payload.tenantId}: ${outcome}`);
   };
@@ -52,6 +58,52 @@ export async function migrateJobQueue(databaseUrl: string, log: FastifyBaseLogge
   await runMigrations({ connectionString: databaseUrl, logger: workerLogger(log) });
 }
 
+/** Jobs by task and state, for the queue-depth gauge; bounded so that a slow database cannot hold up a scrape. */
+export async function readQueueDepth(orm: Orm, timeoutMs = 2000): Promise<QueueDepth[]> {
+  const query = orm.em.fork().transactional(async (em) => {
+    await em.execute(`set local statement_timeout = ${Math.ceil(timeoutMs)}`);
+    return em.execute<QueueDepth[]>(
+      `select t.identifier as task,
+              count(j.id) filter (where j.locked_at is null and j.attempts < j.max_attempts and j.run_at <= now())::int as queued,
+              count(j.id) filter (where j.locked_at is null and j.attempts < j.max_attempts and j.run_at > now())::int as delayed,
+              count(j.id) filter (where j.locked_at is not null)::int as locked,
+              count(j.id) filter (where j.locked_at is null and j.attempts >= j.max_attempts)::int as failed
+         from graphile_worker._private_tasks t
+         left join graphile_worker._private_jobs j on j.task_id = t.id
+        group by t.identifier`,
+    );
+  });
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`job queue depth: no answer within ${timeoutMs} ms`)), timeoutMs);
+  });
+  try {
+    return await Promise.race([query, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Records each job run's duration: job:error is a retry unless job:failed follows (out of attempts). */
+function jobEvents(metrics: NonNullable<WorkerSettings['metrics']>): WorkerEvents {
+  const events: WorkerEvents = new EventEmitter();
+  const started = new Map<string, number>();
+  const finish = (job: { id: string; task_identifier: string }, outcome: 'success' | 'retry' | 'failed') => {
+    const start = started.get(job.id);
+    if (start === undefined) return;
+    started.delete(job.id);
+    metrics.jobFinished({ task: job.task_identifier, outcome, seconds: (performance.now() - start) / 1000 });
+  };
+  events.on('job:start', ({ job }) => started.set(job.id, performance.now()));
+  events.on('job:success', ({ job }) => finish(job, 'success'));
+  events.on('job:error', ({ job }) => {
+    if (job.attempts < job.max_attempts) finish(job, 'retry');
+  });
+  events.on('job:failed', ({ job }) => finish(job, 'failed'));
+  events.on('job:complete', ({ job }) => started.delete(job.id));
+  return events;
+}
+
 /** Starts the job runner; `stop()` lets running jobs finish. Signals are handled by the server, not here. */
 export async function startWorker(settings: WorkerSettings): Promise<Runner> {
   return run({
@@ -61,6 +113,7 @@ export async function startWorker(settings: WorkerSettings): Promise<Runner> {
     noHandleSignals: true,
     logger: workerLogger(settings.log.child({ component: 'worker' })),
     taskList: taskList(settings),
+    ...(settings.metrics ? { events: jobEvents(settings.metrics) } : {}),
     // No cron jobs yet; without this graphile-worker looks for a `crontab` file in the working directory.
     parsedCronItems: [],
   });

@@ -9,6 +9,8 @@ export interface BannerInput {
   stackEnv: Record<string, string>;
   started: readonly string[];
   demoUsers: readonly DemoUser[];
+  /** The development master key's file, when the local stack provided MASTER_KEY. */
+  masterKeyFile?: string;
   startupMs: number;
 }
 
@@ -53,6 +55,13 @@ export function formatBanner(input: BannerInput): string {
       );
     }
     lines.push('    Confirmation and reset codes are 123456 locally.');
+  }
+  if (input.masterKeyFile) {
+    lines.push(
+      '',
+      `  ! Tenant secrets are encrypted under the development master key in ${input.masterKeyFile}.`,
+      '    Set MASTER_KEY in production (openssl rand -base64 32); losing the key loses the secrets.',
+    );
   }
   lines.push('', `  Started in ${(input.startupMs / 1000).toFixed(1)} s. Ctrl-C stops everything.`, '');
   return lines.join('\n');

@@ -99,6 +99,8 @@ export async function seedDemoOrganisation(input: SeedInput): Promise<string | u
     await sleep(100);
   }
   await trpc(input.apiUrl, token, 'mutation', 'tenants.switch', { id: created.id });
+  // Premium: a day of clicking around stays under its 10,000 requests, and its features are on show.
+  await trpc(input.apiUrl, token, 'mutation', 'tenants.changePlan', { plan: 'premium' }, created.id);
   for (const project of DEMO_PROJECTS) {
     await trpc(input.apiUrl, token, 'mutation', 'projects.create', project, created.id);
   }

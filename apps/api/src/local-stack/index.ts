@@ -12,6 +12,7 @@ import { type RunningCognito, startCognito } from './cognito.js';
 import { type DemoUser, PROVISIONING_FILE } from './cognito-provision.js';
 import { LocalStackError, reason } from './errors.js';
 import { isRecord, readJson, writeJsonAtomic } from './files.js';
+import { ensureDevMasterKey } from './master-key.js';
 import { LOOPBACK, pickPort } from './ports.js';
 import { type StandIn, missingParts } from './parts.js';
 import { DATABASE_NAME, type PgCredentials, type RunningPostgres, startPostgres } from './postgres.js';
@@ -30,6 +31,8 @@ export interface LocalStack {
   started: StandIn[];
   /** Empty when Cognito was not started locally. */
   demoUsers: DemoUser[];
+  /** The development master key's file, when the stack provided MASTER_KEY (none was set). */
+  masterKeyFile?: string;
   /** Stops everything it started; idempotent. */
   stop(): Promise<void>;
 }
@@ -135,14 +138,25 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const dataDir = resolve(options.dataDir);
   const log = options.log ?? (() => undefined);
   const partLog = (part: StandIn) => (line: string) => log(`[${part}] ${line}`);
-  const parts = missingParts(options.env ?? process.env);
+  const source = options.env ?? process.env;
+  const parts = missingParts(source);
   const onUnexpectedExit = (part: StandIn, detail: string) =>
     options.onUnexpectedExit ? options.onUnexpectedExit(part, detail) : partLog(part)(detail);
 
-  if (parts.length === 0) {
-    return { env: {}, started: [], demoUsers: [], stop: async () => undefined };
-  }
   await mkdir(dataDir, { recursive: true });
+  // Outside production a missing MASTER_KEY gets a key kept in the data folder (production must set its own).
+  const masterKey =
+    source.MASTER_KEY || source.NODE_ENV === 'production' ? undefined : await ensureDevMasterKey(dataDir);
+  if (masterKey) {
+    log(
+      `[master-key] development master key ${masterKey.created ? 'generated into' : 'read from'} ${masterKey.file}; set MASTER_KEY in production`,
+    );
+  }
+  const keyEnv: Record<string, string> = masterKey ? { MASTER_KEY: masterKey.key } : {};
+  const masterKeyFile = masterKey?.file;
+  if (parts.length === 0) {
+    return { env: keyEnv, started: [], demoUsers: [], masterKeyFile, stop: async () => undefined };
+  }
 
   // One launcher per data directory and part; a second one is refused naming the part.
   const claims = new Map<StandIn, PartClaim>();
@@ -257,9 +271,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       ...(running.postgres ? { DATABASE_URL: running.postgres.url } : {}),
       ...running.cognito?.env,
       ...running.s3?.env,
+      ...keyEnv,
     },
     started: parts,
     demoUsers: running.cognito?.demoUsers ?? [],
+    masterKeyFile,
     stop: () => {
       stopped ??= (async () => {
         await stopAll();

@@ -1,6 +1,18 @@
 import type { FastifyRequest } from 'fastify';
 import type { AuditContext } from '../services/audit.js';
-import { AdminTenant, AdminTenantListInput, TenantStatus } from '@tenantry/shared';
+import {
+  AdminSetPlanInput,
+  AdminTenant,
+  AdminTenantListInput,
+  AdminUsageInput,
+  AdminUsageRow,
+  PlanChangeEntry,
+  TenantPlan,
+  TenantStatus,
+} from '@tenantry/shared';
+import { changePlan, planHistory, tenantPlanOf } from '../services/plans.js';
+import { adminUsage } from '../services/usage.js';
+import { findAnyTenant } from '../services/tenants.js';
 import { z } from 'zod';
 import {
   listAllTenants,
@@ -12,6 +24,7 @@ import {
 } from '../services/admin-tenants.js';
 import { memberCount } from '../services/tenants.js';
 import { adminProcedure, router } from '../trpc.js';
+import { AppError } from '../errors.js';
 
 const ById = z.object({ id: z.uuid() });
 
@@ -66,5 +79,37 @@ export const adminRouter = router({
         ctx.log.info({ tenantId: input.id }, 'superadmin resumed a tenant');
         return toAdminTenant(tenant, await memberCount(ctx.em, tenant.id));
       }),
+
+    /** A tenant's plan and history of plans. */
+    plan: adminProcedure
+      .input(z.object({ tenantId: z.uuid() }))
+      .output(z.object({ current: TenantPlan, history: z.array(PlanChangeEntry) }))
+      .query(async ({ ctx, input }) => {
+        const tenant = await findAnyTenant(ctx.em, input.tenantId);
+        return { current: tenantPlanOf(tenant), history: await planHistory(ctx.em, tenant.id) };
+      }),
+
+    /** Any plan, including custom limits (null = unlimited); audited in the tenant's log as the superadmin. */
+    setPlan: adminProcedure
+      .input(AdminSetPlanInput)
+      .output(TenantPlan)
+      .mutation(async ({ ctx, input }) => {
+        const tenant = await findAnyTenant(ctx.em, input.tenantId);
+        if (tenant.status === 'deleted' || tenant.status === 'deleting') {
+          throw new AppError({ code: 'CONFLICT', appCode: 'CONFLICT', message: 'This organisation is being deleted' });
+        }
+        const updated = await changePlan(ctx.em, tenant.id, input.plan, input.overrides, {
+          audit: superadminAudit(ctx),
+          bySuperadmin: true,
+        });
+        ctx.log.info({ tenantId: tenant.id, plan: input.plan }, 'superadmin set a plan');
+        return tenantPlanOf(updated);
+      }),
   }),
+
+  /** Top tenants by requests, errors or storage over a range. */
+  usage: adminProcedure
+    .input(AdminUsageInput)
+    .output(z.array(AdminUsageRow))
+    .query(({ ctx, input }) => adminUsage(ctx.em, input)),
 });

@@ -1,5 +1,8 @@
 import {
+  ChangePlanInput,
   CreateTenantInput,
+  PlanChangeEntry,
+  TenantPlan,
   CurrentTenant,
   MyTenant,
   Tenant,
@@ -23,6 +26,15 @@ import {
   updateTenant,
 } from '../services/tenants.js';
 import { forgetPlatformHost } from '../services/tenant-resolution.js';
+import {
+  changePlan,
+  effectivePlanName,
+  featureDisabled,
+  hasFeature,
+  planFieldsOf,
+  planHistory,
+  tenantPlanOf,
+} from '../services/plans.js';
 import { authedProcedure, requirePermission, router, tenantProcedure } from '../trpc.js';
 
 const ById = z.object({ id: z.uuid() });
@@ -85,6 +97,7 @@ export const tenantsRouter = router({
     viaSuperadmin: ctx.membership.viaSuperadmin,
     memberCount: await memberCount(ctx.em, ctx.tenant.id),
     maxUsers: maxUsersOf(ctx.tenant.plan, ctx.tenant.planOverrides),
+    ...planFieldsOf(ctx.tenant),
   })),
 
   /** Makes an organisation the caller's current one (kept across sessions). */
@@ -104,6 +117,7 @@ export const tenantsRouter = router({
         viaSuperadmin: false,
         memberCount: await memberCount(ctx.em, tenant.id),
         maxUsers: maxUsersOf(tenant.plan, tenant.planOverrides),
+        ...planFieldsOf(tenant),
       };
     }),
 
@@ -112,8 +126,33 @@ export const tenantsRouter = router({
     .input(UpdateTenantInput)
     .output(Tenant)
     .mutation(async ({ ctx, input }) => {
+      // Removing a domain is always possible; setting one is a plan feature.
+      if (input.domain && input.domain !== ctx.tenant.domain && !hasFeature(ctx.tenant, 'custom_domain')) {
+        throw featureDisabled('custom_domain', effectivePlanName(ctx.tenant));
+      }
       const updated = await updateTenant(ctx.em, ctx.tenant, input, ctx.audit);
       if (updated.domain) forgetPlatformHost(updated.domain);
       return toTenantModel(updated);
+    }),
+
+  /** The plan in force and the organisation's history of plans (any member). */
+  plan: tenantProcedure
+    .output(z.object({ current: TenantPlan, history: z.array(PlanChangeEntry) }))
+    .query(async ({ ctx }) => ({
+      current: tenantPlanOf(ctx.tenant),
+      history: await planHistory(ctx.em, ctx.tenant.id),
+    })),
+
+  /** The owner moves the organisation to another catalogue plan; refused when it uses more than the plan allows. */
+  changePlan: requirePermission('plan.change')
+    .input(ChangePlanInput)
+    .output(TenantPlan)
+    .mutation(async ({ ctx, input }) => {
+      const updated = await changePlan(ctx.em, ctx.tenant.id, input.plan, undefined, {
+        audit: ctx.audit,
+        bySuperadmin: ctx.membership.viaSuperadmin,
+      });
+      ctx.log.info({ plan: input.plan }, 'plan changed');
+      return tenantPlanOf(updated);
     }),
 });

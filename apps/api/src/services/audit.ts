@@ -1,7 +1,9 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import {
+  AUDIT_EXPORT_MAX_ROWS,
   BASIC_AUDIT_VISIBLE_DAYS,
-  effectivePlan,
+  type AuditExport,
+  type AuditExportInput,
   type AuditAction,
   type AuditEntry as AuditEntryModel,
   type AuditListInput,
@@ -12,6 +14,7 @@ import { z } from 'zod';
 import type { Tenant } from '../db/control/index.js';
 import { AuditEntrySchema, type AuditEntry } from '../db/tenant/index.js';
 import { decodeCursor, pageBy } from './cursor.js';
+import { hasFeature } from './plans.js';
 
 /** Who acts and from where: built once per tenant request (tenantProcedure), passed to every audited change. */
 export interface AuditContext {
@@ -100,39 +103,111 @@ function toModel(e: AuditEntry): AuditEntryModel {
 const DAY_MS = 24 * 60 * 60 * 1000;
 const Uuid = z.uuid();
 
-/**
- * The tenant's audit, newest first. Without the plan feature `audit_log` only the last
- * BASIC_AUDIT_VISIBLE_DAYS days are visible (older rows are kept, not shown).
- */
-export async function listAudit(em: EntityManager, tenant: Tenant, input: AuditListInput): Promise<AuditPage> {
-  const limit = input.limit ?? 50;
-  const visibleDays = effectivePlan(tenant.plan, tenant.planOverrides).features.includes('audit_log')
-    ? null
-    : BASIC_AUDIT_VISIBLE_DAYS;
+/** The filters of a list or export, with the plan's window applied. */
+function auditFilter(tenant: Tenant, input: AuditExportInput) {
+  const visibleDays = hasFeature(tenant, 'audit_log') ? null : BASIC_AUDIT_VISIBLE_DAYS;
   const from = [
     input.from ? new Date(input.from) : undefined,
     visibleDays ? new Date(Date.now() - visibleDays * DAY_MS) : undefined,
   ]
     .filter((d): d is Date => d !== undefined)
     .sort((a, b) => b.getTime() - a.getTime())[0];
-  const cursor = decodeCursor(input.cursor);
   const actor = input.actor;
+  const where = {
+    ...(input.action ? { action: input.action } : {}),
+    ...(actor
+      ? Uuid.safeParse(actor).success
+        ? { actorId: actor }
+        : { actorEmail: { $ilike: `%${actor.replace(/[\\%_]/g, '\\$&')}%` } }
+      : {}),
+    ...(from || input.to
+      ? { at: { ...(from ? { $gte: from } : {}), ...(input.to ? { $lte: new Date(input.to) } : {}) } }
+      : {}),
+  };
+  return { where, visibleDays };
+}
+
+/**
+ * The tenant's audit, newest first. Without the plan feature `audit_log` only the last
+ * BASIC_AUDIT_VISIBLE_DAYS days are visible (older rows are kept, not shown).
+ */
+export async function listAudit(em: EntityManager, tenant: Tenant, input: AuditListInput): Promise<AuditPage> {
+  const limit = input.limit ?? 50;
+  const { where, visibleDays } = auditFilter(tenant, input);
+  const cursor = decodeCursor(input.cursor);
   const rows = await em.find(
     AuditEntrySchema,
     {
-      ...(input.action ? { action: input.action } : {}),
-      ...(actor
-        ? Uuid.safeParse(actor).success
-          ? { actorId: actor }
-          : { actorEmail: { $ilike: `%${actor.replace(/[\\%_]/g, '\\$&')}%` } }
-        : {}),
-      ...(from || input.to
-        ? { at: { ...(from ? { $gte: from } : {}), ...(input.to ? { $lte: new Date(input.to) } : {}) } }
-        : {}),
+      ...where,
       ...(cursor ? { $or: [{ at: { $lt: cursor.createdAt } }, { at: cursor.createdAt, id: { $lt: cursor.id } }] } : {}),
     },
     { orderBy: { at: 'desc', id: 'desc' }, limit: limit + 1 },
   );
   const page = pageBy(rows, limit, toModel, (r) => ({ createdAt: r.at, id: r.id }));
   return { ...page, visibleDays };
+}
+
+const CSV_COLUMNS = [
+  'at',
+  'action',
+  'actor_email',
+  'actor_id',
+  'by_superadmin',
+  'target_type',
+  'target_id',
+  'before',
+  'after',
+  'ip',
+  'user_agent',
+  'request_id',
+] as const;
+
+/** One CSV cell: quoted, and never read as a formula by a spreadsheet (=, +, -, @ at the start). */
+export function csvCell(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  let text =
+    typeof value === 'string'
+      ? value
+      : typeof value === 'number' || typeof value === 'boolean'
+        ? String(value)
+        : JSON.stringify(value);
+  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return /[",\r\n']/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** The audit rows the filters select (newest first, at most AUDIT_EXPORT_MAX_ROWS) as CSV. */
+export async function exportAudit(em: EntityManager, tenant: Tenant, input: AuditExportInput): Promise<AuditExport> {
+  const { where } = auditFilter(tenant, input);
+  const rows = await em.find(AuditEntrySchema, where, {
+    orderBy: { at: 'desc', id: 'desc' },
+    limit: AUDIT_EXPORT_MAX_ROWS + 1,
+  });
+  const kept = rows.slice(0, AUDIT_EXPORT_MAX_ROWS);
+  const lines = [
+    CSV_COLUMNS.join(','),
+    ...kept.map((r) =>
+      [
+        r.at.toISOString(),
+        r.action,
+        r.actorEmail,
+        r.actorId,
+        r.actorIsSuperadmin,
+        r.targetType,
+        r.targetId,
+        r.before,
+        r.after,
+        r.ip,
+        r.userAgent,
+        r.requestId,
+      ]
+        .map(csvCell)
+        .join(','),
+    ),
+  ];
+  return {
+    filename: `audit-${tenant.slug}-${new Date().toISOString().slice(0, 10)}.csv`,
+    csv: `${lines.join('\r\n')}\r\n`,
+    rows: kept.length,
+    truncated: rows.length > AUDIT_EXPORT_MAX_ROWS,
+  };
 }

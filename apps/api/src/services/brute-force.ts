@@ -7,11 +7,11 @@
  */
 import { createHash } from 'node:crypto';
 
-import { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 
 import type { Env } from '../env.js';
 import { AppError } from '../errors.js';
+import { closeLimiterRedis, limiterRedis } from './rate-limits.js';
 
 export type GuardedAction = 'signIn' | 'forgotPassword' | 'confirm';
 
@@ -55,26 +55,7 @@ const accountKey = (email: string) => createHash('sha256').update(email).digest(
 export function createBruteForceGuard(env: Env, log: GuardLogger): BruteForceGuard {
   const limits = limitsFrom(env);
   const duration = env.AUTH_LIMIT_WINDOW_SECONDS;
-  let redis: Redis | undefined;
-  if (env.REDIS_URL) {
-    redis = new Redis(env.REDIS_URL, {
-      // Fail fast instead of queueing while Redis is away: the memory fallback answers meanwhile.
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 1,
-      connectTimeout: 2_000,
-      commandTimeout: 1_000,
-    });
-    let down = false;
-    redis.on('error', (err: Error) => {
-      if (down) return;
-      down = true;
-      log.warn({ err: { message: err.message } }, 'Redis unreachable: auth rate limits fall back to memory');
-    });
-    redis.on('ready', () => {
-      if (down) log.info({}, 'Redis reachable again: auth rate limits are shared again');
-      down = false;
-    });
-  }
+  const redis = env.REDIS_URL ? limiterRedis(env.REDIS_URL, log, 'auth rate limits') : undefined;
 
   const make = (action: GuardedAction, scope: 'ip' | 'account'): RateLimiterAbstract => {
     const points = limits[action][scope];
@@ -122,11 +103,7 @@ export function createBruteForceGuard(env: Env, log: GuardLogger): BruteForceGua
       await Promise.all([ip.reward(keys.ip), account.delete(accountKey(keys.account))]);
     },
     async close() {
-      if (redis) {
-        redis.removeAllListeners('error');
-        redis.on('error', () => undefined);
-        redis.disconnect();
-      }
+      closeLimiterRedis(redis);
     },
   };
 }

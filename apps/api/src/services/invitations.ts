@@ -1,6 +1,13 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Invitation as InvitationModel, InvitationStatus, MyInvitation, Role } from '@tenantry/shared';
+import type {
+  Invitation as InvitationModel,
+  InvitationStatus,
+  MyInvitation,
+  PlanId,
+  PlanOverrides,
+  Role,
+} from '@tenantry/shared';
 import { InvitationSchema, MembershipSchema, type Invitation, type Tenant, type User } from '../db/control/index.js';
 import { AppError } from '../errors.js';
 import { recordAudit, type AuditContext } from './audit.js';
@@ -217,8 +224,22 @@ export async function acceptInvitation(
     }
     const tenant = invitation.tenant;
     if (tenant.status !== 'ready') throw notFound();
-    await tx.execute('select id from tenants where id = ? for update', [tenant.id]);
+    // The plan as it is now (it may have shrunk since the invitation was sent), under the row lock.
+    const [locked] = await tx.execute<Array<{ plan: PlanId; plan_overrides: PlanOverrides | null; members: string }>>(
+      `select t.plan, t.plan_overrides, (select count(*) from memberships m where m.tenant_id = t.id) as members
+         from tenants t where t.id = ? for update of t`,
+      [tenant.id],
+    );
     const existing = await tx.findOne(MembershipSchema, { tenant: tenant.id, user: user.id });
+    const maxUsers = locked ? maxUsersOf(locked.plan, locked.plan_overrides) : null;
+    if (!existing && maxUsers !== null && Number(locked?.members ?? 0) >= maxUsers) {
+      throw new AppError({
+        code: 'FORBIDDEN',
+        appCode: 'PLAN_LIMIT',
+        message: `${tenant.name} has no free seat on its plan (${maxUsers} members). Ask an owner to upgrade the plan, then accept again.`,
+        details: { maxUsers },
+      });
+    }
     if (!existing) tx.create(MembershipSchema, { tenant: tenant.id, user: user.id, role: invitation.role });
     invitation.acceptedAt = new Date();
     invitation.acceptedBy = user.id;

@@ -20,6 +20,8 @@ export interface ProvisionOptions {
   maxAttempts: number;
   /** Called after each step has committed (tests stop a run there, as a crash would). */
   afterStep?: (step: ProvisionStep) => void | Promise<void>;
+  /** Told once the tenant is ready or has failed for good, with the seconds since its first attempt started. */
+  onFinished?: (result: { outcome: 'ready' | 'failed'; seconds: number }) => void;
 }
 
 export type ProvisionOutcome = 'ready' | 'skipped';
@@ -61,6 +63,19 @@ export async function provisionTenant(
   const tenant = rows[0];
   if (!tenant || !['pending', 'preparing', 'failed'].includes(tenant.status)) return 'skipped';
   const schema = quotedSchema(tenant.schema_name);
+
+  const finished = async (outcome: 'ready' | 'failed') => {
+    if (!options.onFinished) return;
+    // A metric is best-effort: failing to read it must not fail (and retry) a finished provisioning.
+    const [row] = await em
+      .execute<{ seconds: number | null }[]>(
+        `select extract(epoch from coalesce(preparation_completed_at, now()) - preparation_started_at)::float8 as seconds
+           from tenants where id = ?`,
+        [tenantId],
+      )
+      .catch(() => []);
+    if (row?.seconds != null) options.onFinished({ outcome, seconds: row.seconds });
+  };
 
   const step = async (name: ProvisionStep, work: () => Promise<void>) => {
     if (!(await setStatus(em, tenantId, 'provision_step = ?', [name]))) throw new TenantGoneError(tenantId);
@@ -108,6 +123,7 @@ export async function provisionTenant(
         [],
       );
     });
+    await finished('ready');
     return 'ready';
   } catch (err) {
     if (err instanceof TenantGoneError) return 'skipped';
@@ -116,6 +132,7 @@ export async function provisionTenant(
     await setStatus(em, tenantId, last ? `status = 'failed', preparation_error = ?` : `preparation_error = ?`, [
       last ? message : `Attempt ${options.attempt} of ${options.maxAttempts} failed, retrying: ${message}`,
     ]);
+    if (last) await finished('failed');
     throw err;
   }
 }

@@ -18,6 +18,7 @@ import { MembershipSchema, TenantSchema, UserSchema, type Tenant, type User } fr
 import { tenantSchemaName } from '../db/tenant-schema.js';
 import { AppError, fieldError } from '../errors.js';
 import { enqueue } from '../jobs/queue.js';
+import { recordInitialPlan } from './plans.js';
 import { changedFields, recordAudit, type AuditContext } from './audit.js';
 
 export interface TenantSettings {
@@ -128,6 +129,7 @@ export async function createTenant(
       });
       tx.create(MembershipSchema, { tenant: id, user: user.id, role: 'owner' });
       await tx.flush();
+      await recordInitialPlan(tx, { id, plan: tenant.plan }, user);
       await enqueue(
         tx,
         'provision_tenant',

@@ -29,6 +29,7 @@ interface TenantA {
   projectId: string;
   ownerId: string;
   invitationId: string;
+  secretName: string;
 }
 
 interface CrossTenantCase {
@@ -54,6 +55,13 @@ const CASES: Record<string, CrossTenantCase> = {
   'projects.update': { input: (a) => ({ id: a.projectId, name: 'Hijacked by B' }), inOwnContext: 'denied' },
   'projects.delete': { input: (a) => ({ id: a.projectId }), inOwnContext: 'denied' },
   'audit.list': { input: () => ({}), inOwnContext: 'scoped' },
+  // Refused on B's basic plan in its own context (FEATURE_DISABLED): still nothing of A.
+  'audit.export': { input: () => ({}), inOwnContext: 'scoped' },
+  'tenants.plan': { input: () => undefined, inOwnContext: 'scoped' },
+  // B's own plan, already basic: a no-op in its own context.
+  'tenants.changePlan': { input: () => ({ plan: 'basic' }), inOwnContext: 'scoped' },
+  'usage.summary': { input: () => ({ from: '2026-01-01', to: '2026-01-31' }), inOwnContext: 'scoped' },
+  'usage.daily': { input: () => ({ from: '2026-01-01', to: '2026-01-31' }), inOwnContext: 'scoped' },
   'members.list': { input: () => ({}), inOwnContext: 'scoped' },
   'members.updateRole': { input: (a) => ({ userId: a.ownerId, role: 'viewer' }), inOwnContext: 'denied' },
   'members.remove': { input: (a) => ({ userId: a.ownerId }), inOwnContext: 'denied' },
@@ -66,6 +74,13 @@ const CASES: Record<string, CrossTenantCase> = {
   // Not tenant-scoped: an invitation is accepted by the user it was sent to, whatever the context.
   'invitations.accept': { input: (a) => ({ id: a.invitationId }), inOwnContext: 'denied' },
   'invitations.decline': { input: (a) => ({ id: a.invitationId }), inOwnContext: 'denied' },
+  'config.get': { input: () => undefined, inOwnContext: 'scoped' },
+  'config.set': {
+    input: () => ({ key: 'branding', value: { displayName: 'Renamed by B', colour: '#000000', logoFileId: null } }),
+    inOwnContext: 'scoped',
+  },
+  'config.setSecret': { input: () => ({ name: 'planted-by-b', value: 'planted-by-b-value' }), inOwnContext: 'scoped' },
+  'config.deleteSecret': { input: (a) => ({ name: a.secretName }), inOwnContext: 'denied' },
 };
 
 /** Procedures that neither run in a tenant nor take a tenant's object id, each with why. */
@@ -89,6 +104,10 @@ const ALLOWLIST: Record<string, AllowlistEntry> = {
   'admin.tenants.retry': { reason: 'superadmin console', superadminOnly: true },
   'admin.tenants.suspend': { reason: 'superadmin console', superadminOnly: true },
   'admin.tenants.resume': { reason: 'superadmin console', superadminOnly: true },
+  'admin.tenants.plan': { reason: 'superadmin console', superadminOnly: true },
+  'admin.tenants.setPlan': { reason: 'superadmin console', superadminOnly: true },
+  'admin.usage': { reason: 'superadmin console', superadminOnly: true },
+  'plans.list': { reason: 'the public plan catalogue; no tenant input' },
 };
 
 const procedures = proceduresOf(appRouter);
@@ -156,6 +175,8 @@ describe('cross-tenant matrix', () => {
       projects.push(res.data.id);
     }
     const domain = `alpha-${tenantA.id.slice(0, 8)}.example.org`;
+    // A custom domain is a plan feature: A is on enterprise (B stays on basic).
+    await db.query(`update tenants set plan = 'enterprise' where id = $1`, [tenantA.id]);
     expect((await call(t.app, 'mutation', 'tenants.update', { domain }, asA)).status).toBe(200);
     const invited = await call<{ id: string }>(
       t.app,
@@ -165,7 +186,10 @@ describe('cross-tenant matrix', () => {
       asA,
     );
     expect(invited.status).toBe(200);
+    const secret = { name: 'alpha-webhook', value: 'Alpha secret signing key 0123456789' };
+    expect((await call(t.app, 'mutation', 'config.setSecret', secret, asA)).status).toBe(200);
     a = {
+      secretName: secret.name,
       invitationId: invited.data.id,
       id: tenantA.id,
       slug: tenantA.slug,

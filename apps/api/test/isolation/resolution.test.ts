@@ -81,6 +81,8 @@ describe('the order of tenant context', () => {
 
   it('reaches a tenant by its custom domain once set', async () => {
     const domain = `one-${one.id.slice(0, 8)}.example.com`;
+    // A custom domain is a plan feature (enterprise).
+    await db.query(`update tenants set plan = 'enterprise' where id = $1`, [one.id]);
     const set = await call(
       t.app,
       'mutation',

@@ -105,12 +105,22 @@ describe('tenant traffic', () => {
       await run('mutation', 'projects.delete', { id });
       await run('query', 'tenants.current');
       await run('mutation', 'tenants.update', { name: `${tenant.name} renamed` });
+      await run('mutation', 'config.set', { key: 'timezone', value: 'Europe/Paris' });
+      await run('mutation', 'config.setSecret', { name: 'qualified', value: 'qualified-secret-value' });
+      await run('query', 'config.get');
+      await run('mutation', 'config.deleteSecret', { name: 'qualified' });
+      // The plan change writes the tenant's audit; the export reads it (a premium feature).
+      await run('mutation', 'tenants.changePlan', { plan: 'premium' });
+      await run('query', 'tenants.plan');
+      await run('query', 'audit.export', {});
+      await run('query', 'audit.list', {});
+      await run('query', 'usage.summary', { from: '2026-01-01', to: '2026-01-31' });
     } finally {
       sql.stop();
     }
     expect(problems).toEqual([]);
     // The log saw the tenant statements (a silent capture would pass vacuously).
-    expect(tenantStatements).toBeGreaterThanOrEqual(6);
+    expect(tenantStatements).toBeGreaterThanOrEqual(14);
     // The same traffic with its schema lost (the bug this guards against) is caught, statement by statement.
     const lost = seen.filter((s) => tenantTableReferences(s).length).map((s) => s.replaceAll(`"${schema}".`, ''));
     expect(lost.filter((s) => unqualifiedTenantTables(s, schema).length === 0)).toEqual([]);

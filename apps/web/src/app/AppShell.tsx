@@ -1,5 +1,5 @@
 import { can } from '@tenantry/shared';
-import { Link, NavLink, Outlet, useNavigation } from 'react-router';
+import { Link, NavLink, Outlet, useMatch, useNavigation } from 'react-router';
 import { CHANGE_PASSWORD_PATH } from '../features/auth/auth-paths';
 import { SignOutButton } from '../features/auth/SignOutButton';
 import { DevMailboxLink } from '../features/dev/DevMailboxLink';
@@ -15,6 +15,8 @@ export function AppShell() {
   const navigation = useNavigation();
   const me = trpc.auth.me.useQuery();
   const active = useActiveTenant();
+  // The console's link opens its first section but stands for all of them.
+  const inConsole = useMatch('/admin/*') !== null;
   useTenantContextSync();
   return (
     <div className="shell">
@@ -39,13 +41,29 @@ export function AppShell() {
             <NavLink to="/members" className="nav-link">
               Members
             </NavLink>
+            <NavLink to="/settings" className="nav-link">
+              Settings
+            </NavLink>
             {active.state === 'ready' && can(active.role, 'audit.read') ? (
               <NavLink to="/audit" className="nav-link">
                 Audit
               </NavLink>
             ) : null}
+            {active.state === 'ready' && can(active.role, 'usage.read') ? (
+              <NavLink to="/usage" className="nav-link">
+                Usage
+              </NavLink>
+            ) : null}
+            {active.state === 'ready' ? (
+              <NavLink to="/plan" className="nav-link">
+                Plan
+              </NavLink>
+            ) : null}
             {me.data?.isSuperadmin ? (
-              <NavLink to="/admin/tenants" className="nav-link">
+              <NavLink
+                to="/admin/tenants"
+                className={({ isActive }) => (isActive || inConsole ? 'nav-link active' : 'nav-link')}
+              >
                 Console
               </NavLink>
             ) : null}

@@ -61,8 +61,24 @@ export const router = createBrowserRouter([
                 lazy: async () => ({ Component: (await import('../features/members/MembersPage')).MembersPage }),
               },
               {
+                path: 'settings',
+                lazy: async () => ({ Component: (await import('../features/settings/SettingsPage')).SettingsPage }),
+              },
+              {
                 path: 'audit',
                 lazy: async () => ({ Component: (await import('../features/audit/AuditLogPage')).AuditLogPage }),
+              },
+              {
+                path: 'usage',
+                lazy: async () => ({ Component: (await import('../features/usage/UsagePage')).UsagePage }),
+              },
+              {
+                path: 'plan',
+                lazy: async () => ({ Component: (await import('../features/plans/PlanPage')).PlanPage }),
+              },
+              {
+                path: 'admin/usage',
+                lazy: async () => ({ Component: (await import('../features/admin/AdminUsagePage')).AdminUsagePage }),
               },
               {
                 path: 'admin/tenants',

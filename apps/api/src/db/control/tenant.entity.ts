@@ -27,6 +27,8 @@ export const TenantSchema = defineEntity({
     preparationCompletedAt: p.datetime().nullable(),
     /** How many tenant migrations the schema has applied. */
     schemaVersion: p.integer().default(0),
+    /** Bytes of the tenant's ready files, kept by the files module; plan storage limits compare against it. */
+    storageBytes: p.bigint('number').default(0),
     createdBy: p.uuid().nullable().index(),
     createdAt: p.datetime().onCreate(() => new Date()),
     updatedAt: p

@@ -3,8 +3,7 @@ import { useDeferredValue, useState } from 'react';
 import { useNavigate } from 'react-router';
 import { Button } from '../../components/Button';
 import { Card } from '../../components/Card';
-import { EmptyState, ErrorState } from '../../components/ErrorState';
-import { Spinner } from '../../components/Spinner';
+import { EmptyState } from '../../components/ErrorState';
 import { describeError } from '../../lib/api-errors';
 import { formatDate } from '../../lib/time';
 import { trpc } from '../../lib/trpc';
@@ -14,38 +13,21 @@ import { useSuperadminView } from '../tenants/useActiveTenant';
 import { adminActionFor, canOpenTenant, statusFilters, type AdminAction } from './admin-actions';
 import { SearchInput } from '../../components/SearchInput';
 import { PagedList } from '../../components/PagedList';
+import { AdminPlanDialog } from './AdminPlanDialog';
+import { ConsolePage } from './ConsolePage';
 
 const FILTER_ORDER: readonly TenantStatus[] = ['ready', 'pending', 'preparing', 'failed', 'suspended', 'deleting'];
 const ACTION_LABELS: Record<AdminAction, string> = { retry: 'Retry', suspend: 'Suspend', resume: 'Resume' };
 
 export function AdminTenantsPage() {
-  const me = trpc.auth.me.useQuery();
   return (
-    <>
-      <title>Console · Tenantry</title>
-      <div className="page-header">
-        <h1 className="page-title">Organisations</h1>
-        <p className="page-subtitle">Every organisation on the platform: status, size, provisioning and errors.</p>
-      </div>
-      {me.isPending ? (
-        <Spinner label="Checking your access…" showLabel />
-      ) : me.isError ? (
-        <ErrorState
-          title="Your account could not be loaded"
-          message={describeError(me.error)}
-          onRetry={() => void me.refetch()}
-        />
-      ) : !me.data.isSuperadmin ? (
-        <Card title="Superadmins only">
-          <EmptyState
-            title="This console is for platform operators"
-            message="Ask a superadmin if you need something here."
-          />
-        </Card>
-      ) : (
-        <TenantConsole />
-      )}
-    </>
+    <ConsolePage
+      title="Organisations"
+      documentTitle="Console · Tenantry"
+      subtitle="Every organisation on the platform: status, size, provisioning and errors."
+    >
+      <TenantConsole />
+    </ConsolePage>
   );
 }
 
@@ -63,6 +45,8 @@ function TenantConsole() {
     { getNextPageParam: (page) => page.nextCursor ?? undefined, staleTime: 5_000 },
   );
   const tenants = list.data?.pages.flatMap((page) => page.items) ?? [];
+  // One dialog outside the table, so it takes none of the cells' alignment.
+  const [planFor, setPlanFor] = useState<AdminTenant | null>(null);
 
   return (
     <Card
@@ -121,16 +105,17 @@ function TenantConsole() {
           </thead>
           <tbody>
             {tenants.map((tenant) => (
-              <TenantRow key={tenant.id} tenant={tenant} />
+              <TenantRow key={tenant.id} tenant={tenant} onPlan={() => setPlanFor(tenant)} />
             ))}
           </tbody>
         </table>
       </PagedList>
+      {planFor ? <AdminPlanDialog tenant={planFor} open onClose={() => setPlanFor(null)} /> : null}
     </Card>
   );
 }
 
-function TenantRow({ tenant }: { tenant: AdminTenant }) {
+function TenantRow({ tenant, onPlan }: { tenant: AdminTenant; onPlan: () => void }) {
   const utils = trpc.useUtils();
   const navigate = useNavigate();
   const view = useSuperadminView();
@@ -177,6 +162,11 @@ function TenantRow({ tenant }: { tenant: AdminTenant }) {
             {ACTION_LABELS[action]}
           </Button>
         ) : null}
+        {tenant.status === 'deleting' || tenant.status === 'deleted' ? null : (
+          <Button size="sm" variant="ghost" onClick={onPlan} aria-label={`Plan of ${tenant.name}`}>
+            Plan…
+          </Button>
+        )}
         {canOpenTenant(tenant.status) ? (
           <Button
             size="sm"

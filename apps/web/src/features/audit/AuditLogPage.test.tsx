@@ -1,12 +1,26 @@
 import type { AuditEntry, AuditPage } from '@tenantry/shared';
-import { cleanup, fireEvent, render, screen, within } from '@testing-library/react';
+import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { MemoryRouter } from 'react-router';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { AuditLogPage } from './AuditLogPage';
 
-const mocks = vi.hoisted(() => ({ useInfiniteQuery: vi.fn(), role: 'admin' }));
+const mocks = vi.hoisted(() => ({
+  useInfiniteQuery: vi.fn(),
+  role: 'admin',
+  features: ['audit_log'] as string[],
+  exportQuery: vi.fn(),
+}));
 
 vi.mock('../../lib/trpc', () => ({
-  trpc: { audit: { list: { useInfiniteQuery: mocks.useInfiniteQuery } } },
+  trpc: {
+    audit: { list: { useInfiniteQuery: mocks.useInfiniteQuery } },
+    tenants: {
+      current: {
+        useQuery: () => ({ isPending: false, data: { role: mocks.role, features: mocks.features } }),
+      },
+    },
+    useUtils: () => ({ client: { audit: { export: { query: mocks.exportQuery } } } }),
+  },
   appCodeOf: (error: unknown) => (error as { data?: { appCode?: string } } | null)?.data?.appCode,
   isTrpcClientError: () => false,
 }));
@@ -52,7 +66,9 @@ function answer(page: Partial<AuditPage> | null, extra: Record<string, unknown> 
 
 beforeEach(() => {
   mocks.role = 'admin';
+  mocks.features = ['audit_log'];
   mocks.useInfiniteQuery.mockReset();
+  mocks.exportQuery.mockReset();
 });
 afterEach(cleanup);
 
@@ -120,5 +136,43 @@ describe('AuditLogPage', () => {
     const options = mocks.useInfiniteQuery.mock.calls[0]?.[1] as { getNextPageParam: (page: AuditPage) => unknown };
     expect(options.getNextPageParam({ items: [], nextCursor: 'c2', visibleDays: null })).toBe('c2');
     expect(options.getNextPageParam({ items: [], nextCursor: null, visibleDays: null })).toBeUndefined();
+  });
+
+  it('downloads the filtered entries as CSV when the plan has the audit log feature', async () => {
+    answer({ items: [entry()] });
+    mocks.exportQuery.mockResolvedValue({ filename: 'audit.csv', csv: 'at,action\n', rows: 1, truncated: false });
+    const createObjectURL = vi.fn(() => 'blob:audit');
+    Object.assign(URL, { createObjectURL, revokeObjectURL: vi.fn() });
+    const click = vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(() => undefined);
+    render(<AuditLogPage />);
+    expect(screen.queryByTestId('upgrade-hint-audit_log')).toBeNull();
+    fireEvent.change(screen.getByLabelText('Action'), { target: { value: 'tenant.plan_changed' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Download CSV' }));
+    await waitFor(() => expect(click).toHaveBeenCalled());
+    expect(mocks.exportQuery).toHaveBeenCalledWith({ action: 'tenant.plan_changed' });
+    expect(createObjectURL).toHaveBeenCalled();
+    click.mockRestore();
+  });
+
+  it('shows the upgrade hint instead of the download without the feature, with a link for owners only', () => {
+    answer({ items: [entry()], visibleDays: 7 });
+    mocks.features = [];
+    mocks.role = 'owner';
+    render(
+      <MemoryRouter>
+        <AuditLogPage />
+      </MemoryRouter>,
+    );
+    expect(screen.queryByRole('button', { name: 'Download CSV' })).toBeNull();
+    const hint = screen.getByTestId('upgrade-hint-audit_log');
+    expect(hint.textContent).toContain('Audit CSV export is included in Premium and Enterprise');
+    expect(within(hint).getByRole('link', { name: 'Change plan' }).getAttribute('href')).toBe('/plan');
+    cleanup();
+
+    mocks.role = 'admin';
+    render(<AuditLogPage />);
+    const adminHint = screen.getByTestId('upgrade-hint-audit_log');
+    expect(within(adminHint).queryByRole('link')).toBeNull();
+    expect(adminHint.textContent).toContain('ask an owner');
   });
 });

@@ -7,7 +7,10 @@ import { Card } from '../../components/Card';
 import { EmptyState } from '../../components/ErrorState';
 import { Field } from '../../components/Field';
 import { formatDateTime } from '../../lib/time';
+import { describeError } from '../../lib/api-errors';
 import { appCodeOf, trpc } from '../../lib/trpc';
+import { UpgradeHint } from '../plans/UpgradeHint';
+import { useFeature } from '../plans/useFeature';
 import { RequireTenant } from '../tenants/TenantStates';
 import {
   ACTOR_MAX_LENGTH,
@@ -72,17 +75,23 @@ function AuditList() {
   const entries = list.data?.pages.flatMap((page) => page.items) ?? [];
   const notice = visibleDaysNotice(list.data?.pages[0]?.visibleDays);
   const set = (patch: Partial<AuditFilters>) => setFilters((current) => ({ ...current, ...patch }));
+  const csvExport = useFeature('audit_log');
 
   // A role changed since the organisation list was loaded: say so plainly rather than show the API's refusal.
   if (list.isError && appCodeOf(list.error) === 'FORBIDDEN') return <AuditRestricted />;
 
   return (
-    <Card title="Audit log" description="Changes to this organisation and its projects, newest first.">
+    <Card
+      title="Audit log"
+      description="Changes to this organisation and its projects, newest first."
+      actions={csvExport.enabled ? <AuditCsvButton filters={deferred} disabled={Boolean(rangeError)} /> : null}
+    >
       {notice ? (
         <p className="notice" role="note" data-testid="audit-visible-days">
           {notice}
         </p>
       ) : null}
+      {csvExport.pending || csvExport.enabled ? null : <UpgradeHint feature="audit_log" what="Audit CSV export" />}
       <form className="form" role="search" aria-label="Filter the audit log" onSubmit={(e) => e.preventDefault()}>
         <div className="form__fields">
           <Field id="audit-action" label="Action">
@@ -186,6 +195,59 @@ function AuditList() {
         </table>
       </PagedList>
     </Card>
+  );
+}
+
+/** Saves text as a file through a temporary link (the browser's own download, no server round trip). */
+function saveFile(filename: string, text: string, type: string) {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = filename;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  window.setTimeout(() => URL.revokeObjectURL(url), 0);
+}
+
+/** Downloads the entries matching the filters as CSV (plan feature `audit_log`). */
+function AuditCsvButton({ filters, disabled }: { filters: AuditFilters; disabled: boolean }) {
+  const utils = trpc.useUtils();
+  const [state, setState] = useState<{ pending: boolean; error: unknown; note: string | null }>({
+    pending: false,
+    error: null,
+    note: null,
+  });
+  const download = async () => {
+    setState({ pending: true, error: null, note: null });
+    try {
+      const { limit: _limit, ...input } = auditListInput(filters);
+      const file = await utils.client.audit.export.query(input);
+      saveFile(file.filename, file.csv, 'text/csv;charset=utf-8');
+      const note = file.truncated ? `Only the newest ${file.rows} entries fit in one file: narrow the dates.` : null;
+      setState({ pending: false, error: null, note });
+    } catch (error) {
+      setState({ pending: false, error, note: null });
+    }
+  };
+  return (
+    <div className="audit-export">
+      <Button
+        size="sm"
+        onClick={() => void download()}
+        loading={state.pending}
+        loadingLabel="Preparing…"
+        disabled={disabled}
+      >
+        Download CSV
+      </Button>
+      {state.error ? (
+        <p className="text-danger" role="alert">
+          {describeError(state.error)}
+        </p>
+      ) : null}
+      {state.note ? <p className="muted">{state.note}</p> : null}
+    </div>
   );
 }
 

@@ -6,6 +6,7 @@ export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
   'tenant.updated': 'Organisation updated',
   'tenant.suspended': 'Organisation suspended',
   'tenant.resumed': 'Organisation resumed',
+  'tenant.plan_changed': 'Plan changed',
   'project.created': 'Project created',
   'project.updated': 'Project updated',
   'project.deleted': 'Project deleted',
@@ -17,6 +18,9 @@ export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
   'member.joined': 'Member joined',
   'member.removed': 'Member removed',
   'member.left': 'Member left',
+  'config.updated': 'Setting changed',
+  'config.secret_set': 'Secret set',
+  'config.secret_deleted': 'Secret deleted',
   'superadmin.accessed': 'Superadmin access',
 };
 

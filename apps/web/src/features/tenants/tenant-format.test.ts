@@ -4,6 +4,7 @@ import { formatDuration, seatsLabel } from './tenant-format';
 describe('seatsLabel', () => {
   it('shows members against the cap', () => {
     expect(seatsLabel(12, 100)).toBe('12 / 100 users');
+    expect(seatsLabel(1, 1000)).toBe('1 / 1,000 users');
   });
   it('says unlimited when the plan has no cap', () => {
     expect(seatsLabel(3, null)).toBe('3 / unlimited users');

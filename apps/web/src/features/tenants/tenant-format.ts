@@ -1,7 +1,10 @@
-/** "12 / 100 users", or "12 users (unlimited)" when the plan sets no cap. */
+const count = new Intl.NumberFormat('en');
+
+/** "12 / 1,000 users", or "3 / unlimited users" when the plan sets no cap. */
 export function seatsLabel(memberCount: number, maxUsers: number | null): string {
   const noun = memberCount === 1 && maxUsers === null ? 'user' : 'users';
-  return maxUsers === null ? `${memberCount} / unlimited ${noun}` : `${memberCount} / ${maxUsers} ${noun}`;
+  const members = count.format(memberCount);
+  return maxUsers === null ? `${members} / unlimited ${noun}` : `${members} / ${count.format(maxUsers)} ${noun}`;
 }
 
 /** A short duration for provisioning times: "850 ms", "2.4 s", "1 min 05 s". */
