@@ -10,3 +10,4 @@ export * from './audit.js';
 export * from './member.js';
 export * from './tenant-config.js';
 export * from './usage.js';
+export * from './files.js';
