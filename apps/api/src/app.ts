@@ -4,6 +4,7 @@ import { createOrm, migrateControlPlane } from './db/orm.js';
 import { EnvError, type Env } from './env.js';
 import { healthPlugin } from './plugins/health.js';
 import { metricsPlugin } from './plugins/metrics.js';
+import { restPlugin } from './plugins/rest.js';
 import { trpcPlugin } from './plugins/trpc.js';
 import { webPlugin } from './plugins/web.js';
 import { createCognitoDirectory } from './services/cognito.js';
@@ -200,6 +201,7 @@ export async function buildApp(env: Env, options: BuildOptions = {}): Promise<Fa
   await app.register(webPlugin, { env });
   await app.register(healthPlugin, { services });
   await app.register(trpcPlugin, { services });
+  await app.register(restPlugin, { services });
   await app.register(metricsPlugin, { services });
 
   // Fetch the signing keys early; a failure is reported by /health/ready, not fatal at start.

@@ -14,25 +14,39 @@ import { recordAudit, type AuditContext } from './services/audit.js';
 import { explicitTenantHints, recordSuperadminAccess, resolveTenant } from './services/tenant-resolution.js';
 import { effectivePlan, PERMISSIONS, roleAtLeast, type Feature, type Permission, type Role } from '@tenantry/shared';
 import type { FastifyReply } from 'fastify';
+import type { OpenApiMeta } from 'trpc-to-openapi';
 import { effectivePlanName, featureDisabled, hasFeature } from './services/plans.js';
 import { RateLimitError, type RateLimitState } from './services/rate-limits.js';
 
+export interface Context {
+  req: CreateFastifyContextOptions['req'];
+  res: CreateFastifyContextOptions['res'];
+  log: CreateFastifyContextOptions['req']['log'];
+  services: AppServices;
+  /** Sent by clients that cannot set headers (EventSource, for subscriptions): `{ token }`. */
+  connectionParams: CreateFastifyContextOptions['info']['connectionParams'];
+  /** A REST path's tenant id (`/api/v1/tenants/{id}/…`): explicit tenant context, set by the REST layer. */
+  pathTenantId?: string;
+}
+
 export function createContextFactory(services: AppServices) {
-  return ({ req, res, info }: CreateFastifyContextOptions) => ({
+  return ({ req, res, info }: CreateFastifyContextOptions): Context => ({
     req,
     res,
     log: req.log,
     services,
-    /** Sent by clients that cannot set headers (EventSource, for subscriptions): `{ token }`. */
     connectionParams: info.connectionParams,
   });
 }
-export type Context = ReturnType<ReturnType<typeof createContextFactory>>;
 
 /** Procedure metadata; `tenantScoped` is set by tenantProcedure (the isolation tests enumerate it). */
-export interface Meta {
+export type Meta = {
   tenantScoped?: boolean;
-}
+  /** The REST route of a procedure of the REST router (trpc-to-openapi; see rest/routes.ts). */
+  openapi?: NonNullable<OpenApiMeta['openapi']>;
+  /** REST-only: the status of a success (201, 202, 204), and who may call it (the document's security). */
+  rest?: { successStatus?: 200 | 201 | 202 | 204; access: 'public' | 'user' | 'tenant' };
+};
 
 const t = initTRPC
   .context<Context>()
@@ -69,6 +83,12 @@ const t = initTRPC
   });
 
 export const router = t.router;
+/**
+ * A procedure with no middleware of its own, for the REST router only: each of its procedures forwards to
+ * a procedure of the app router through a caller, which runs that procedure's middlewares (auth, tenant,
+ * guards, limits, audit) exactly as over tRPC.
+ */
+export const forwardingProcedure = t.procedure;
 export const createCallerFactory = t.createCallerFactory;
 
 /** Every procedure is timed and counted by path and result code (Prometheus; no tenant label). */
@@ -199,7 +219,7 @@ const resolvedTenantProcedure = authenticatedProcedure.meta({ tenantScoped: true
     em: ctx.em,
     user: ctx.user,
     isSuperadmin: ctx.isSuperadmin,
-    hints: explicitTenantHints(ctx.req, env.BASE_DOMAIN),
+    hints: explicitTenantHints(ctx.req, env.BASE_DOMAIN, ctx.pathTenantId),
     claim: ctx.tenantClaim,
   });
   const { tenant } = resolved;

@@ -31,8 +31,17 @@ export type MemberPage = z.infer<typeof MemberPage>;
 export const UpdateMemberRoleInput = z.object({ userId: z.uuid(), role: Role });
 export type UpdateMemberRoleInput = z.infer<typeof UpdateMemberRoleInput>;
 
-export const RemoveMemberInput = z.object({ userId: z.uuid() });
-export type RemoveMemberInput = z.infer<typeof RemoveMemberInput>;
+/** A member to remove, by user id or by e-mail (exactly one of them). */
+export const RemoveMemberInput = z
+  .object({
+    userId: z.uuid().optional(),
+    email: z.string().trim().toLowerCase().pipe(z.email({ message: 'Enter a valid email address' })).optional(),
+  })
+  .refine((v) => (v.userId === undefined) !== (v.email === undefined), {
+    message: 'Name the member by userId or by email',
+    path: ['userId'],
+  });
+export type RemoveMemberInput = z.input<typeof RemoveMemberInput>;
 
 export const InviteMemberInput = z.object({
   email: z

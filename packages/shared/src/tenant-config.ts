@@ -26,7 +26,7 @@ export const Branding = z.object({
   colour: z
     .string()
     .regex(/^#[0-9a-fA-F]{6}$/, 'A colour such as #1f3a8a')
-    .transform((c) => c.toLowerCase()),
+    .toLowerCase(),
   /** A file of the tenant's (files module); null for none. */
   logoFileId: z.uuid('A file id (a UUID)').nullable(),
 });

@@ -50,7 +50,12 @@ export const membersRouter = router({
     .input(RemoveMemberInput)
     .output(Done)
     .mutation(async ({ ctx, input }) => {
-      await removeMember(ctx.em, ctx.tenant, actorOf(ctx), input.userId);
+      await removeMember(
+        ctx.em,
+        ctx.tenant,
+        actorOf(ctx),
+        input.userId ? { userId: input.userId } : { email: input.email ?? '' },
+      );
       return { ok: true as const };
     }),
 

@@ -84,14 +84,18 @@ interface LockedMembers {
  * Locks the tenant's memberships for the rest of the transaction: two changes that would each leave one
  * owner (two admins demoting the last two owners at once) then run one after the other.
  */
-async function lockMembers(tx: EntityManager, tenantId: string, userId: string): Promise<LockedMembers> {
+/** A member named by user id, or by e-mail (REST's `DELETE …/members/{email}`). */
+export type MemberRef = { userId: string } | { email: string };
+
+async function lockMembers(tx: EntityManager, tenantId: string, who: string | MemberRef): Promise<LockedMembers> {
   const rows = await tx.execute<MemberRow[]>(
     `select m.id, m.user_id, u.email, u.name, m.role, m.joined_at
        from memberships m join users u on u.id = m.user_id
       where m.tenant_id = ? order by m.id for update of m`,
     [tenantId],
   );
-  const target = rows.find((r) => r.user_id === userId);
+  const ref: MemberRef = typeof who === 'string' ? { userId: who } : who;
+  const target = rows.find((r) => ('userId' in ref ? r.user_id === ref.userId : r.email === ref.email.toLowerCase()));
   if (!target) throw notAMember();
   return { target, owners: rows.filter((r) => r.role === 'owner').length };
 }
@@ -152,12 +156,13 @@ export async function removeMember(
   em: EntityManager,
   tenant: Tenant,
   actor: MemberActor,
-  userId: string,
+  who: MemberRef,
 ): Promise<void> {
   await em.transactional(async (tx) => {
-    const { target, owners } = await lockMembers(tx, tenant.id, userId);
+    const { target, owners } = await lockMembers(tx, tenant.id, who);
     assertMayChange(actor, target);
     if (target.role === 'owner' && owners === 1) throw lastOwner('Removing the last owner');
+    const userId = target.user_id;
     await endMembership(tx, tenant, target, actor.audit, userId === actor.userId ? 'member.left' : 'member.removed');
   });
 }

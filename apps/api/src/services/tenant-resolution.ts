@@ -8,7 +8,7 @@ import { AppError } from '../errors.js';
 import { GONE_STATUSES, tenantNotFound } from './tenants.js';
 
 /** Where a request named its tenant (DESIGN §3); explicit sources first, in this order. */
-export type TenantHintSource = 'header-id' | 'header-slug' | 'query' | 'subdomain' | 'domain';
+export type TenantHintSource = 'header-id' | 'header-slug' | 'path' | 'query' | 'subdomain' | 'domain';
 export interface TenantHint {
   source: TenantHintSource;
   by: 'id' | 'slug' | 'domain';
@@ -29,8 +29,15 @@ function hostOf(req: FastifyRequest): string | undefined {
   return host;
 }
 
-/** The explicit tenant context of a request, strongest first; empty when it names none. */
-export function explicitTenantHints(req: FastifyRequest, baseDomain: string | undefined): TenantHint[] {
+/**
+ * The explicit tenant context of a request, strongest first; empty when it names none. `pathTenantId` is a
+ * REST path's `{id}` (`/api/v1/tenants/{id}/…`), already validated as a UUID by the route's input.
+ */
+export function explicitTenantHints(
+  req: FastifyRequest,
+  baseDomain: string | undefined,
+  pathTenantId?: string,
+): TenantHint[] {
   const hints: TenantHint[] = [];
   const id = single(req.headers[TENANT_ID_HEADER]);
   if (id) {
@@ -41,6 +48,7 @@ export function explicitTenantHints(req: FastifyRequest, baseDomain: string | un
   }
   const slug = single(req.headers[TENANT_SLUG_HEADER]);
   if (slug) hints.push({ source: 'header-slug', by: 'slug', value: slug.toLowerCase() });
+  if (pathTenantId) hints.push({ source: 'path', by: 'id', value: pathTenantId.toLowerCase() });
   const query = (req.query as Record<string, string | string[] | undefined> | undefined)?.[TENANT_QUERY_PARAM];
   const fromQuery = single(query);
   if (fromQuery) {
