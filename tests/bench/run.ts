@@ -14,6 +14,7 @@ import {
   InitiateAuthCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import Fastify from 'fastify';
+import { createTenantryClient } from '@tenantry/client';
 import { buildApp } from '../../apps/api/src/app.js';
 import { parseEnv } from '../../apps/api/src/env.js';
 import { startLocalStack } from '../../apps/api/src/local-stack/index.js';
@@ -23,7 +24,7 @@ import { demoPassword, localCognitoClient } from '../../apps/api/src/local-stack
 import { pg, trpcFastify, trpcServer } from './deps.js';
 import { load, report, type LoadResult } from './load.js';
 import { profile } from './profile.js';
-import { percentile, provisionTenants, sequentialLatency, SettledWatcher, trpc } from './tenants.js';
+import { percentile, provisionTenants, sequentialLatency, SettledWatcher } from './tenants.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
 /** Every request-rate figure is the mean of this many rounds, interleaved with the other figures'. */
@@ -239,12 +240,11 @@ try {
   const tenant = first.tenants[0];
   if (!tenant) throw new Error('no tenant was created');
   const tenantHeaders = { authorization, 'x-tenant-id': tenant.id };
-  const project = await trpc<{ id: string }>(
-    { baseUrl: apiUrl, token, headers: { 'x-tenant-id': tenant.id } },
-    'mutation',
-    'projects.create',
-    { name: 'Benchmark project', description: 'read by the benchmark' },
-  );
+  const project = await createTenantryClient({
+    url: apiUrl,
+    getToken: () => token,
+    tenant: tenant.id,
+  }).projects.create.mutate({ name: 'Benchmark project', description: 'read by the benchmark' });
   await provisionTenants({
     baseUrl: apiUrl,
     tokens: creators,

@@ -1,25 +1,6 @@
-/** Tenant set-up for the bench: tRPC calls over HTTP as a client makes them, and timed provisioning. */
+/** Tenant set-up for the bench: calls through the typed client (@tenantry/client), and timed provisioning. */
+import { createTenantryClient } from '@tenantry/client';
 import type { PgPool } from './deps.js';
-
-export interface TrpcCall {
-  baseUrl: string;
-  token: string;
-  headers?: Record<string, string>;
-}
-
-/** One procedure over HTTP: queries as GET with `?input=`, mutations as POST (as the SPA's links do). */
-export async function trpc<T>(call: TrpcCall, kind: 'query' | 'mutation', path: string, input?: unknown): Promise<T> {
-  const headers: Record<string, string> = { authorization: `Bearer ${call.token}`, ...call.headers };
-  const query = kind === 'query' && input !== undefined ? `?input=${encodeURIComponent(JSON.stringify(input))}` : '';
-  const res = await fetch(`${call.baseUrl}/trpc/${path}${query}`, {
-    method: kind === 'query' ? 'GET' : 'POST',
-    headers: kind === 'query' ? headers : { ...headers, 'content-type': 'application/json' },
-    ...(kind === 'mutation' ? { body: JSON.stringify(input ?? null) } : {}),
-  });
-  const body = (await res.json()) as { result?: { data: T }; error?: unknown };
-  if (res.status !== 200 || !body.result) throw new Error(`${path} answered ${res.status}: ${JSON.stringify(body)}`);
-  return body.result.data;
-}
 
 export interface ProvisionedTenant {
   id: string;
@@ -110,9 +91,8 @@ export async function provisionTenants(options: {
     const token = options.tokens[c % options.tokens.length] as string;
     for (let i = next++; i < options.count; i = next++) {
       const sent = performance.now();
-      const created = await trpc<{ id: string }>({ baseUrl: options.baseUrl, token }, 'mutation', 'tenants.create', {
-        name: `${options.namePrefix} ${i}`,
-      });
+      const api = createTenantryClient({ url: options.baseUrl, getToken: () => token });
+      const created = await api.tenants.create.mutate({ name: `${options.namePrefix} ${i}` });
       const createMs = performance.now() - sent;
       const row = await options.watcher.wait(created.id);
       if (row.status !== 'ready') throw new Error(`tenant ${row.id} ended ${row.status}`);
