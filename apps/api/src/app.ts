@@ -191,6 +191,7 @@ export async function buildApp(env: Env, options: BuildOptions = {}): Promise<Fa
       log: app.log,
       afterProvisionStep: options.afterProvisionStep,
       metrics: services.metrics,
+      storage: { s3: services.s3, bucket: env.S3_BUCKET },
     });
   }
 

@@ -77,6 +77,19 @@ describe('parseEnv', () => {
     expect(problems[0]).toMatch(expected);
   });
 
+  it('reads TENANT_DELETE_GRACE as a duration in milliseconds, 7 days by default', () => {
+    expect(parseEnv(valid).TENANT_DELETE_GRACE).toBe(7 * 86_400_000);
+    expect(parseEnv({ ...valid, TENANT_DELETE_GRACE: '0' }).TENANT_DELETE_GRACE).toBe(0);
+    expect(parseEnv({ ...valid, TENANT_DELETE_GRACE: '1h' }).TENANT_DELETE_GRACE).toBe(3_600_000);
+    expect(parseEnv({ ...valid, TENANT_DELETE_GRACE: '90s' }).TENANT_DELETE_GRACE).toBe(90_000);
+    expect(problemsOf({ ...valid, TENANT_DELETE_GRACE: '7 days' })[0]).toMatch(
+      /^TENANT_DELETE_GRACE must be 0 or a duration/,
+    );
+    expect(problemsOf({ ...valid, TENANT_DELETE_GRACE: '-1d' })).toHaveLength(1);
+    expect(parseEnv(valid).TENANT_PURGE_MAX).toBe(10);
+    expect(problemsOf({ ...valid, TENANT_PURGE_MAX: '0' })[0]).toMatch(/^TENANT_PURGE_MAX /);
+  });
+
   it('reads "false" as false', () => {
     expect(parseEnv({ ...valid, S3_FORCE_PATH_STYLE: 'false' }).S3_FORCE_PATH_STYLE).toBe(false);
     expect(parseEnv({ ...valid, S3_FORCE_PATH_STYLE: '1' }).S3_FORCE_PATH_STYLE).toBe(true);

@@ -32,6 +32,14 @@ function masterKeyOf(value: string, ctx: z.RefinementCtx): Buffer {
 }
 const masterKey = z.string().transform((s, ctx) => masterKeyOf(s, ctx));
 
+const DURATION_UNITS_MS = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+/** A duration as milliseconds: `0`, or a whole number of seconds, minutes, hours or days (`90s`, `15m`, `1h`, `7d`). */
+const duration = z
+  .string()
+  .trim()
+  .regex(/^(0|\d+[smhd])$/, 'must be 0 or a duration such as 90s, 15m, 1h or 7d')
+  .transform((s) => (s === '0' ? 0 : Number(s.slice(0, -1)) * DURATION_UNITS_MS[s.slice(-1) as 's' | 'm' | 'h' | 'd']));
+
 const EnvObject = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   HOST: z.string().min(1).default('127.0.0.1'),
@@ -139,6 +147,11 @@ const EnvObject = z.object({
   RATE_LIMIT_IP_PER_SECOND: z.coerce.number().int().min(1).max(1_000_000).default(20),
   /** Seconds between flushes of the in-memory usage counters to `usage_daily`. */
   USAGE_FLUSH_SECONDS: z.coerce.number().min(0.05).max(3600).default(5),
+
+  /** How long a deleted tenant can be restored before the purge removes its data (`0`: at once). */
+  TENANT_DELETE_GRACE: duration.default(7 * DURATION_UNITS_MS.d),
+  /** The most tenants one purge run removes. */
+  TENANT_PURGE_MAX: z.coerce.number().int().min(1).max(10_000).default(10),
 
   /** Bearer token that `GET /metrics` requires on the API's port. */
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),

@@ -14,7 +14,14 @@ const users = {} as Record<Role, TestUser>;
 const as = (user: TestUser) => ({ token: user.tokens.accessToken, headers: tenantHeader(tenant.id) });
 
 /** One procedure that needs each permission, called with a fresh object where it changes one. */
-const PROBES: Record<Permission, () => Promise<{ kind: 'query' | 'mutation'; path: string; input: unknown }>> = {
+interface Probe {
+  kind: 'query' | 'mutation';
+  path: string;
+  input: unknown;
+  /** What an allowed caller gets when the call itself must not take effect (default 200). */
+  allowed?: { status: number; appCode: string };
+}
+const PROBES: Record<Permission, () => Promise<Probe>> = {
   'projects.read': async () => ({ kind: 'query', path: 'projects.list', input: {} }),
   'projects.write': async () => ({ kind: 'mutation', path: 'projects.create', input: { name: 'Probe' } }),
   'projects.delete': async () => {
@@ -34,6 +41,13 @@ const PROBES: Record<Permission, () => Promise<{ kind: 'query' | 'mutation'; pat
   }),
   // Its current plan: allowed callers get a no-op.
   'plan.change': async () => ({ kind: 'mutation', path: 'tenants.changePlan', input: { plan: 'basic' } }),
+  // A wrong confirmation: allowed callers get past the guard to the validation, and nothing is deleted.
+  'tenant.delete': async () => ({
+    kind: 'mutation',
+    path: 'tenants.delete',
+    input: { confirmSlug: 'not-this-one' },
+    allowed: { status: 400, appCode: 'VALIDATION_FAILED' },
+  }),
   'usage.read': async () => ({
     kind: 'query',
     path: 'usage.summary',
@@ -69,7 +83,10 @@ describe('the permission matrix, against the API', () => {
   it.each(cases)('$role $permission: allowed=$allowed', async ({ permission, role, allowed }) => {
     const probe = await PROBES[permission]();
     const res = await call(t.app, probe.kind, probe.path, probe.input, as(users[role]));
-    if (allowed) expect(res.status, JSON.stringify(res.body.error)).toBe(200);
+    if (allowed && probe.allowed) {
+      expect(res.status, JSON.stringify(res.body.error)).toBe(probe.allowed.status);
+      expect(res.body.error?.data.appCode).toBe(probe.allowed.appCode);
+    } else if (allowed) expect(res.status, JSON.stringify(res.body.error)).toBe(200);
     else {
       expect(res.status).toBe(403);
       expect(res.body.error?.data.appCode).toBe('FORBIDDEN');

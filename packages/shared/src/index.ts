@@ -11,3 +11,4 @@ export * from './member.js';
 export * from './tenant-config.js';
 export * from './usage.js';
 export * from './files.js';
+export * from './deletion.js';

@@ -27,6 +27,7 @@ export const PERMISSIONS = {
   'settings.update': 'admin',
   'secrets.manage': 'admin',
   'plan.change': 'owner',
+  'tenant.delete': 'owner',
   'usage.read': 'admin',
 } as const satisfies Record<string, Role>;
 export type Permission = keyof typeof PERMISSIONS;

@@ -153,6 +153,10 @@ export const AdminTenant = Tenant.extend({
   preparationCompletedAt: z.iso.datetime().nullable(),
   /** Milliseconds from start of preparation to ready, when it finished. */
   provisioningMs: z.number().nullable(),
+  /** Deletion: when it was asked for, when the purge may run, when it ran (null otherwise). */
+  deletionRequestedAt: z.iso.datetime().nullable(),
+  purgeAfter: z.iso.datetime().nullable(),
+  deletedAt: z.iso.datetime().nullable(),
 });
 export type AdminTenant = z.infer<typeof AdminTenant>;
 

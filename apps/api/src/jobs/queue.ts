@@ -3,6 +3,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 /** Every job the API runs in the background, with its payload. */
 export interface JobPayloads {
   provision_tenant: { tenantId: string };
+  /** Removes a deleted tenant's data once its grace period is over (services/tenant-deletion.ts). */
+  tenant_purge: { tenantId: string };
 }
 export type JobName = keyof JobPayloads;
 
@@ -10,6 +12,8 @@ export interface EnqueueOptions {
   /** One queued job per key: enqueueing again replaces a job that has not started yet. */
   jobKey?: string;
   maxAttempts?: number;
+  /** Not before this time (graphile-worker's `run_at`); now when absent. */
+  runAt?: Date;
 }
 
 /**
@@ -22,10 +26,8 @@ export async function enqueue<N extends JobName>(
   payload: JobPayloads[N],
   options: EnqueueOptions = {},
 ): Promise<void> {
-  await em.execute('select graphile_worker.add_job(?, ?::json, max_attempts => ?, job_key => ?)', [
-    name,
-    JSON.stringify(payload),
-    options.maxAttempts ?? null,
-    options.jobKey ?? null,
-  ]);
+  await em.execute(
+    'select graphile_worker.add_job(?, ?::json, max_attempts => ?, job_key => ?, run_at => ?::timestamptz)',
+    [name, JSON.stringify(payload), options.maxAttempts ?? null, options.jobKey ?? null, options.runAt ?? null],
+  );
 }

@@ -4,6 +4,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Orm } from '../db/orm.js';
 import type { Metrics, QueueDepth } from '../services/metrics.js';
 import { provisionTenant, type ProvisionOptions } from '../services/provisioning.js';
+import { purgeTenant, type TenantStorage } from '../services/tenant-deletion.js';
 import type { JobName, JobPayloads } from './queue.js';
 
 export interface WorkerSettings {
@@ -15,6 +16,8 @@ export interface WorkerSettings {
   afterProvisionStep?: ProvisionOptions['afterStep'];
   /** Where job and provisioning durations are recorded (the API's metrics; absent in `cli worker`). */
   metrics?: Pick<Metrics, 'jobFinished' | 'provisioningFinished'>;
+  /** The bucket of tenant objects; a worker without it leaves `tenant_purge` jobs to one that has it. */
+  storage?: TenantStorage;
 }
 
 /** graphile-worker's log lines through our logger (pino), so they carry the same fields and levels. */
@@ -38,7 +41,9 @@ function isPayload<N extends JobName>(name: N, payload: unknown): payload is Job
   );
 }
 
-export function taskList(settings: Pick<WorkerSettings, 'orm' | 'afterProvisionStep' | 'metrics'>): TaskList {
+export function taskList(
+  settings: Pick<WorkerSettings, 'orm' | 'afterProvisionStep' | 'metrics' | 'storage'>,
+): TaskList {
   const metrics = settings.metrics;
   const provision: Task = async (payload, helpers) => {
     if (!isPayload('provision_tenant', payload)) throw new Error('provision_tenant needs { tenantId }');
@@ -50,7 +55,18 @@ export function taskList(settings: Pick<WorkerSettings, 'orm' | 'afterProvisionS
     });
     helpers.logger.info(`tenant ${payload.tenantId}: ${outcome}`);
   };
-  return { provision_tenant: provision };
+  const storage = settings.storage;
+  const purge: Task = async (payload, helpers) => {
+    if (!isPayload('tenant_purge', payload)) throw new Error('tenant_purge needs { tenantId }');
+    if (!storage) throw new Error('tenant_purge needs the S3 bucket');
+    const result = await purgeTenant(settings.orm.em.fork(), storage, payload.tenantId);
+    helpers.logger.info(
+      result.outcome === 'purged'
+        ? `tenant ${payload.tenantId}: purged (${result.summary.objects} objects, ${result.summary.memberships} memberships)`
+        : `tenant ${payload.tenantId}: purge skipped, ${result.reason}`,
+    );
+  };
+  return { provision_tenant: provision, ...(storage ? { tenant_purge: purge } : {}) };
 }
 
 /** Creates graphile-worker's own schema (`graphile_worker`) when missing; safe to run from many processes. */

@@ -7,7 +7,10 @@ import {
   AdminUsageInput,
   AdminUsageRow,
   PlanChangeEntry,
+  PurgePlan,
+  PurgeResult,
   TenantPlan,
+  TenantRestoreInput,
   TenantStatus,
 } from '@tenantry/shared';
 import { changePlan, planHistory, tenantPlanOf } from '../services/plans.js';
@@ -23,6 +26,7 @@ import {
   toAdminTenant,
 } from '../services/admin-tenants.js';
 import { memberCount } from '../services/tenants.js';
+import { purgeDue, purgePlan, restoreTenant, type TenantStorage } from '../services/tenant-deletion.js';
 import { adminProcedure, router } from '../trpc.js';
 import { AppError } from '../errors.js';
 
@@ -40,6 +44,11 @@ function superadminAudit(ctx: { user: { id: string; email: string }; req: Fastif
     userAgent: typeof userAgent === 'string' ? userAgent : null,
   };
 }
+
+const storageOf = (ctx: { services: { s3: TenantStorage['s3']; env: { S3_BUCKET: string } } }): TenantStorage => ({
+  s3: ctx.services.s3,
+  bucket: ctx.services.env.S3_BUCKET,
+});
 
 /** The superadmin console's procedures (Cognito group `superadmin`). */
 export const adminRouter = router({
@@ -79,6 +88,28 @@ export const adminRouter = router({
         ctx.log.info({ tenantId: input.id }, 'superadmin resumed a tenant');
         return toAdminTenant(tenant, await memberCount(ctx.em, tenant.id));
       }),
+
+    /** Takes back a deletion during its grace period: the tenant is ready again and its purge will not run. */
+    restore: adminProcedure
+      .input(TenantRestoreInput)
+      .output(AdminTenant)
+      .mutation(async ({ ctx, input }) => {
+        const tenant = await restoreTenant(ctx.em, input.id, superadminAudit(ctx));
+        ctx.log.info({ tenantId: input.id }, 'superadmin restored a tenant');
+        return toAdminTenant(tenant, await memberCount(ctx.em, tenant.id));
+      }),
+
+    /** A dry run: the tenants the next purge would remove (at most TENANT_PURGE_MAX) and what each would lose. */
+    purgePlan: adminProcedure
+      .output(PurgePlan)
+      .query(({ ctx }) => purgePlan(ctx.em, storageOf(ctx), ctx.services.env.TENANT_PURGE_MAX)),
+
+    /** Purges now the tenants past their grace period, at most TENANT_PURGE_MAX of them. */
+    purge: adminProcedure.output(PurgeResult).mutation(async ({ ctx }) => {
+      const result = await purgeDue(ctx.em, storageOf(ctx), ctx.services.env.TENANT_PURGE_MAX, superadminAudit(ctx));
+      ctx.log.info({ purged: result.purged.length, remaining: result.remaining }, 'superadmin ran a purge');
+      return result;
+    }),
 
     /** A tenant's plan and history of plans. */
     plan: adminProcedure

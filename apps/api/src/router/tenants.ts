@@ -6,6 +6,7 @@ import {
   CurrentTenant,
   MyTenant,
   Tenant,
+  TenantDeleteInput,
   TenantStatusInfo,
   UpdateTenantInput,
   type TenantStatus,
@@ -26,6 +27,7 @@ import {
   updateTenant,
 } from '../services/tenants.js';
 import { forgetPlatformHost } from '../services/tenant-resolution.js';
+import { requestDeletion } from '../services/tenant-deletion.js';
 import {
   changePlan,
   effectivePlanName,
@@ -133,6 +135,22 @@ export const tenantsRouter = router({
       const updated = await updateTenant(ctx.em, ctx.tenant, input, ctx.audit);
       if (updated.domain) forgetPlatformHost(updated.domain);
       return toTenantModel(updated);
+    }),
+
+  /**
+   * The owner deletes the organisation (typing its address to confirm): gone at once for every member, its
+   * data removed after TENANT_DELETE_GRACE unless a superadmin restores it meanwhile.
+   */
+  delete: requirePermission('tenant.delete')
+    .input(TenantDeleteInput)
+    .output(TenantStatusInfo)
+    .mutation(async ({ ctx, input }) => {
+      const tenant = await requestDeletion(ctx.em, ctx.tenant, ctx.user, input, {
+        graceMs: ctx.services.env.TENANT_DELETE_GRACE,
+        audit: ctx.audit,
+      });
+      ctx.log.info({ tenantId: tenant.id, purgeAfter: tenant.purgeAfter }, 'tenant deletion requested');
+      return toStatusInfo(tenant);
     }),
 
   /** The plan in force and the organisation's history of plans (any member). */

@@ -24,6 +24,9 @@ export function toAdminTenant(t: Tenant, memberCount: number): AdminTenant {
       t.preparationStartedAt && t.preparationCompletedAt
         ? t.preparationCompletedAt.getTime() - t.preparationStartedAt.getTime()
         : null,
+    deletionRequestedAt: t.deletionRequestedAt?.toISOString() ?? null,
+    purgeAfter: t.purgeAfter?.toISOString() ?? null,
+    deletedAt: t.deletedAt?.toISOString() ?? null,
   };
 }
 

@@ -49,6 +49,8 @@ const CASES: Record<string, CrossTenantCase> = {
   'tenants.switch': { input: (a) => ({ id: a.id }), inOwnContext: 'denied' },
   'tenants.current': { input: () => undefined, inOwnContext: 'scoped' },
   'tenants.update': { input: () => ({ name: 'Renamed by B' }), inOwnContext: 'scoped' },
+  // In B's own context A's address does not confirm B's deletion: refused, and neither tenant is touched.
+  'tenants.delete': { input: (a) => ({ confirmSlug: a.slug }), inOwnContext: 'scoped' },
   'projects.list': { input: () => ({}), inOwnContext: 'scoped' },
   'projects.get': { input: (a) => ({ id: a.projectId }), inOwnContext: 'denied' },
   'projects.create': { input: () => ({ name: 'Planted by B' }), inOwnContext: 'scoped' },
@@ -106,6 +108,9 @@ const ALLOWLIST: Record<string, AllowlistEntry> = {
   'admin.tenants.resume': { reason: 'superadmin console', superadminOnly: true },
   'admin.tenants.plan': { reason: 'superadmin console', superadminOnly: true },
   'admin.tenants.setPlan': { reason: 'superadmin console', superadminOnly: true },
+  'admin.tenants.restore': { reason: 'superadmin console', superadminOnly: true },
+  'admin.tenants.purgePlan': { reason: 'superadmin console', superadminOnly: true },
+  'admin.tenants.purge': { reason: 'superadmin console', superadminOnly: true },
   'admin.usage': { reason: 'superadmin console', superadminOnly: true },
   'plans.list': { reason: 'the public plan catalogue; no tenant input' },
 };

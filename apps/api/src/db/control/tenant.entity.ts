@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
-import { PlanId, ProvisionStep, TenantStatus, type PlanOverrides } from '@tenantry/shared';
+import { PlanId, ProvisionStep, TenantStatus, type PlanOverrides, type TenantDeletionSummary } from '@tenantry/shared';
 
 /** An organisation. Its data lives in its own schema, `schemaName`; this row is the control plane's record. */
 export const TenantSchema = defineEntity({
@@ -29,6 +29,13 @@ export const TenantSchema = defineEntity({
     schemaVersion: p.integer().default(0),
     /** Bytes of the tenant's ready files, kept by the files module; plan storage limits compare against it. */
     storageBytes: p.bigint('number').default(0),
+    /** Deletion (DESIGN §6): who asked and when; the purge job runs from `purgeAfter`. */
+    deletionRequestedAt: p.datetime().nullable(),
+    deletionRequestedBy: p.uuid().nullable(),
+    purgeAfter: p.datetime().nullable().index(),
+    /** When the purge removed the tenant's data, and what it removed (the record that stays). */
+    deletedAt: p.datetime().nullable(),
+    deletionSummary: p.json<TenantDeletionSummary>().nullable(),
     createdBy: p.uuid().nullable().index(),
     createdAt: p.datetime().onCreate(() => new Date()),
     updatedAt: p

@@ -3,6 +3,7 @@ import { Migration20261123143831_users } from './Migration20261123143831_users.j
 import { Migration20261123165702_tenants } from './Migration20261123165702_tenants.js';
 import { Migration20261123180144_invitations } from './Migration20261123180144_invitations.js';
 import { Migration20261123192436_plans_usage } from './Migration20261123192436_plans_usage.js';
+import { Migration20261123222837_tenant_deletion } from './Migration20261123222837_tenant_deletion.js';
 
 /** Control-plane migrations in the order they apply. Add each generated migration here. */
 export const controlPlaneMigrations: MigrationObject[] = [
@@ -10,4 +11,5 @@ export const controlPlaneMigrations: MigrationObject[] = [
   { name: 'Migration20261123165702_tenants', class: Migration20261123165702_tenants },
   { name: 'Migration20261123180144_invitations', class: Migration20261123180144_invitations },
   { name: 'Migration20261123192436_plans_usage', class: Migration20261123192436_plans_usage },
+  { name: 'Migration20261123222837_tenant_deletion', class: Migration20261123222837_tenant_deletion },
 ];
