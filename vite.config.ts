@@ -1,4 +1,4 @@
-import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
+import { configDefaults, defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
 
 // Workspace packages are resolved from their TypeScript sources in tests (see each package's "exports").
 const sourceConditions = ['@tenantry/source'];
@@ -20,8 +20,20 @@ export default defineConfig({
         name: 'api',
         root: './apps/api',
         include: ['test/**/*.test.ts'],
+        exclude: [...configDefaults.exclude, 'test/radosgw/**'],
         // One local stack (PostgreSQL, Cognito emulator, S3 server) for every integration test file.
         globalSetup: ['./test/global-setup.ts'],
+        testTimeout: 30_000,
+        hookTimeout: 120_000,
+        pool: 'forks',
+      }),
+      // The file tests again with S3 on a real radosgw, which enforces what s3rver ignores (signatures,
+      // expiry, POST policies). Started by `pnpm test:s3`; `pnpm test:unit` leaves it out.
+      project({
+        name: 'api-radosgw',
+        root: './apps/api',
+        include: ['test/files.test.ts', 'test/radosgw/**/*.test.ts'],
+        globalSetup: ['./test/radosgw/global-setup.ts'],
         testTimeout: 30_000,
         hookTimeout: 120_000,
         pool: 'forks',
