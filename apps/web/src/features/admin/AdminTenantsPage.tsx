@@ -5,7 +5,7 @@ import { Button } from '../../components/Button';
 import { Card } from '../../components/Card';
 import { EmptyState } from '../../components/ErrorState';
 import { describeError } from '../../lib/api-errors';
-import { formatDate } from '../../lib/time';
+import { formatDate, formatDateTime } from '../../lib/time';
 import { trpc } from '../../lib/trpc';
 import { formatDuration, STATUS_LABELS } from '../tenants/tenant-format';
 import { TenantStatusBadge } from '../tenants/TenantStatusBadge';
@@ -14,10 +14,24 @@ import { adminActionFor, canOpenTenant, statusFilters, type AdminAction } from '
 import { SearchInput } from '../../components/SearchInput';
 import { PagedList } from '../../components/PagedList';
 import { AdminPlanDialog } from './AdminPlanDialog';
+import { PurgePlanDialog } from './PurgePlanDialog';
 import { ConsolePage } from './ConsolePage';
 
-const FILTER_ORDER: readonly TenantStatus[] = ['ready', 'pending', 'preparing', 'failed', 'suspended', 'deleting'];
-const ACTION_LABELS: Record<AdminAction, string> = { retry: 'Retry', suspend: 'Suspend', resume: 'Resume' };
+const FILTER_ORDER: readonly TenantStatus[] = [
+  'ready',
+  'pending',
+  'preparing',
+  'failed',
+  'suspended',
+  'deleting',
+  'deleted',
+];
+const ACTION_LABELS: Record<AdminAction, string> = {
+  retry: 'Retry',
+  suspend: 'Suspend',
+  resume: 'Resume',
+  restore: 'Restore',
+};
 
 export function AdminTenantsPage() {
   return (
@@ -47,17 +61,23 @@ function TenantConsole() {
   const tenants = list.data?.pages.flatMap((page) => page.items) ?? [];
   // One dialog outside the table, so it takes none of the cells' alignment.
   const [planFor, setPlanFor] = useState<AdminTenant | null>(null);
+  const [purgeOpen, setPurgeOpen] = useState(false);
 
   return (
     <Card
       title="All organisations"
       actions={
-        <SearchInput
-          label="Search organisations"
-          placeholder="Search by name or address"
-          value={search}
-          onChange={setSearch}
-        />
+        <>
+          <SearchInput
+            label="Search organisations"
+            placeholder="Search by name or address"
+            value={search}
+            onChange={setSearch}
+          />
+          <Button size="sm" variant="ghost" onClick={() => setPurgeOpen(true)} data-testid="open-purge-plan">
+            Purge plan…
+          </Button>
+        </>
       }
     >
       <div className="filters" role="group" aria-label="Filter by status">
@@ -111,6 +131,7 @@ function TenantConsole() {
         </table>
       </PagedList>
       {planFor ? <AdminPlanDialog tenant={planFor} open onClose={() => setPlanFor(null)} /> : null}
+      <PurgePlanDialog open={purgeOpen} onClose={() => setPurgeOpen(false)} />
     </Card>
   );
 }
@@ -123,9 +144,10 @@ function TenantRow({ tenant, onPlan }: { tenant: AdminTenant; onPlan: () => void
   const retry = trpc.admin.tenants.retry.useMutation({ onSettled });
   const suspend = trpc.admin.tenants.suspend.useMutation({ onSettled });
   const resume = trpc.admin.tenants.resume.useMutation({ onSettled });
+  const restore = trpc.admin.tenants.restore.useMutation({ onSettled });
   const action = adminActionFor(tenant.status);
-  const mutation = action === 'retry' ? retry : action === 'suspend' ? suspend : resume;
-  const failure = retry.error ?? suspend.error ?? resume.error;
+  const mutation = { retry, suspend, resume, restore }[action ?? 'resume'];
+  const failure = retry.error ?? suspend.error ?? resume.error ?? restore.error;
 
   return (
     <tr data-testid="admin-tenant-row" data-tenant-id={tenant.id}>
@@ -135,6 +157,16 @@ function TenantRow({ tenant, onPlan }: { tenant: AdminTenant; onPlan: () => void
       </td>
       <td>
         <TenantStatusBadge status={tenant.status} />
+        {tenant.status === 'deleting' && tenant.purgeAfter ? (
+          <div className="muted" data-testid="purge-after">
+            Purged after <time dateTime={tenant.purgeAfter}>{formatDateTime(new Date(tenant.purgeAfter))}</time>
+          </div>
+        ) : null}
+        {tenant.status === 'deleted' && tenant.deletedAt ? (
+          <div className="muted">
+            Data removed <time dateTime={tenant.deletedAt}>{formatDateTime(new Date(tenant.deletedAt))}</time>
+          </div>
+        ) : null}
         {tenant.error ? (
           <div className="table__error" title={tenant.error}>
             {tenant.error}
@@ -155,6 +187,7 @@ function TenantRow({ tenant, onPlan }: { tenant: AdminTenant; onPlan: () => void
           <Button
             size="sm"
             variant={action === 'suspend' ? 'ghost' : 'secondary'}
+            data-testid={`admin-${action}`}
             loading={mutation.isPending}
             onClick={() => mutation.mutate({ id: tenant.id })}
             aria-label={`${ACTION_LABELS[action]} ${tenant.name}`}

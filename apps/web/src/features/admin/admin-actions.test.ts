@@ -2,11 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { adminActionFor, canOpenTenant, statusFilters } from './admin-actions';
 
 describe('adminActionFor', () => {
-  it('retries failed, suspends ready, resumes suspended', () => {
+  it('retries failed, suspends ready, resumes suspended, restores deleting', () => {
     expect(adminActionFor('failed')).toBe('retry');
     expect(adminActionFor('ready')).toBe('suspend');
     expect(adminActionFor('suspended')).toBe('resume');
     expect(adminActionFor('preparing')).toBeNull();
+    expect(adminActionFor('deleting')).toBe('restore');
+    expect(adminActionFor('deleted')).toBeNull();
   });
 });
 

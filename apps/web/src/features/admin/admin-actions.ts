@@ -1,6 +1,6 @@
 import type { TenantStatus } from '@tenantry/shared';
 
-export type AdminAction = 'retry' | 'suspend' | 'resume';
+export type AdminAction = 'retry' | 'suspend' | 'resume' | 'restore';
 
 /** The lifecycle action the console offers for a tenant in `status`, if any. */
 export function adminActionFor(status: TenantStatus): AdminAction | null {
@@ -11,6 +11,8 @@ export function adminActionFor(status: TenantStatus): AdminAction | null {
       return 'suspend';
     case 'suspended':
       return 'resume';
+    case 'deleting':
+      return 'restore';
     default:
       return null;
   }

@@ -12,6 +12,7 @@ import { formatDateTime } from '../../lib/time';
 import { fieldErrorsOf, trpc } from '../../lib/trpc';
 import { FormAlert } from '../auth/AuthLayout';
 import { ROLE_LABELS } from '../tenants/tenant-format';
+import { DeleteTenantCard } from '../tenants/DeleteTenantCard';
 import { RequireTenant } from '../tenants/TenantStates';
 import {
   brandingValues,
@@ -32,7 +33,12 @@ export function SettingsPage() {
     <>
       <title>Settings · Tenantry</title>
       <RequireTenant>
-        {(tenant) => <Settings tenantName={tenant.name} role={tenant.role} viaSuperadmin={tenant.viaSuperadmin} />}
+        {(tenant) => (
+          <>
+            <Settings tenantName={tenant.name} role={tenant.role} viaSuperadmin={tenant.viaSuperadmin} />
+            <DeleteTenantCard />
+          </>
+        )}
       </RequireTenant>
     </>
   );
