@@ -35,6 +35,7 @@ import {
   SignUpInput,
   Tenant,
   TenantConfig,
+  TenantDeleteInput,
   TenantPlan,
   TenantStatusInfo,
   TimeZone,
@@ -187,6 +188,20 @@ const tenants = router({
     .input(TenantPath.extend(UpdateTenantInput.shape))
     .output(Tenant)
     .mutation(({ ctx, input: { id, ...changes } }) => app(ctx, id).tenants.update(changes)),
+  delete: forwardingProcedure
+    .meta(
+      route(
+        'DELETE',
+        '/api/v1/tenants/{id}',
+        'Delete an organisation (owners): hidden at once, purged after the grace period',
+        'tenants',
+        'tenant',
+        202,
+      ),
+    )
+    .input(TenantPath.extend(TenantDeleteInput.shape))
+    .output(TenantStatusInfo)
+    .mutation(({ ctx, input: { id, confirmSlug } }) => app(ctx, id).tenants.delete({ confirmSlug })),
   switch: forwardingProcedure
     .meta(route('POST', '/api/v1/tenants/{id}/switch', 'Make an organisation your current one', 'tenants', 'user'))
     .input(TenantPath)
