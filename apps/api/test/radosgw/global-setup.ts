@@ -5,7 +5,7 @@
  * files then get them through stackEnv() like any configured service.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,8 +29,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   if (ensured.status !== 0) throw new Error(`tests/scripts/ensure-radosgw.sh failed (exit ${ensured.status})`);
 
   const began = performance.now();
-  const dir = await mkdtemp(join(tmpdir(), 'tenantry-radosgw-'));
-  const rgw = await startRadosgw({ dir: join(dir, 'cluster') });
+  // Removed by rgw.stop(), or by its watchdog if this process is killed.
+  const rgw = await startRadosgw({ dir: await mkdtemp(join(tmpdir(), 'tenantry-radosgw-')) });
   let teardown: (() => Promise<void>) | undefined;
   try {
     const s3 = new S3Client({
@@ -84,7 +84,6 @@ export default async function setup(project: TestProject): Promise<() => Promise
     }
   } catch (error) {
     await rgw.stop();
-    await rm(dir, { recursive: true, force: true });
     throw error;
   }
   return async () => {
@@ -92,7 +91,6 @@ export default async function setup(project: TestProject): Promise<() => Promise
       await teardown?.();
     } finally {
       await rgw.stop();
-      await rm(dir, { recursive: true, force: true });
     }
   };
 }
