@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { EnvError, parseDatabaseEnv, parseEnv } from './env.js';
+import { EnvError, parseDatabaseEnv, parseEnv, parseStorageEnv } from './env.js';
 
 const valid = {
   DATABASE_URL: 'postgres://app@127.0.0.1:5432/tenantry',
@@ -156,5 +156,15 @@ describe('parseDatabaseEnv', () => {
   it('needs only the database', () => {
     expect(parseDatabaseEnv({ DATABASE_URL: valid.DATABASE_URL }).DATABASE_POOL_MAX).toBe(10);
     expect(() => parseDatabaseEnv({})).toThrow(/DATABASE_URL is required/);
+  });
+});
+
+describe('parseStorageEnv', () => {
+  it('needs only the bucket, and checks its name', () => {
+    expect(parseStorageEnv({ S3_BUCKET: 'tenantry-files' })).toMatchObject({
+      S3_BUCKET: 'tenantry-files',
+      S3_REGION: 'us-east-1',
+    });
+    expect(() => parseStorageEnv({ S3_BUCKET: 'Not_A_Bucket' })).toThrow(/S3_BUCKET must be a valid S3 bucket name/);
   });
 });

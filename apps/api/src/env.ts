@@ -202,6 +202,17 @@ const DatabaseEnvSchema = EnvObject.pick({
 });
 export type DatabaseEnv = Readonly<z.output<typeof DatabaseEnvSchema>>;
 
+const StorageEnvSchema = EnvObject.pick({
+  S3_BUCKET: true,
+  S3_REGION: true,
+  S3_ENDPOINT: true,
+  S3_FORCE_PATH_STYLE: true,
+  S3_ACCESS_KEY_ID: true,
+  S3_SECRET_ACCESS_KEY: true,
+});
+/** The S3 settings alone: what a worker without HTTP needs for jobs that touch tenant objects. */
+export type StorageEnv = Readonly<z.output<typeof StorageEnvSchema>>;
+
 export type EnvInput = z.input<typeof EnvSchema>;
 
 export interface Env extends Readonly<z.output<typeof EnvSchema>> {
@@ -234,6 +245,11 @@ function parseWith<S extends z.ZodType>(schema: S, source: Record<string, string
     );
   }
   return result.data;
+}
+
+/** Only the bucket and how to reach it (`cli worker`, for the jobs that remove tenant objects). */
+export function parseStorageEnv(source: Record<string, string | undefined>): StorageEnv {
+  return Object.freeze(parseWith(StorageEnvSchema, source));
 }
 
 /** Only what a database CLI (migrate) needs. */

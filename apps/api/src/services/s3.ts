@@ -1,7 +1,7 @@
 import { S3Client } from '@aws-sdk/client-s3';
-import type { Env } from '../env.js';
+import type { StorageEnv } from '../env.js';
 
-export function createS3Client(env: Env): S3Client {
+export function createS3Client(env: StorageEnv): S3Client {
   return new S3Client({
     region: env.S3_REGION,
     ...(env.S3_ENDPOINT ? { endpoint: env.S3_ENDPOINT } : {}),
