@@ -155,9 +155,10 @@ interface ObjectTally {
 }
 
 /**
- * Walks every object under `<tenantId>/`, a page at a time, handing each page to `onPage`. Pages follow
- * each other with `StartAfter` (the last key seen) rather than continuation tokens: s3rver builds its
- * tokens with a cipher that Node 20's OpenSSL 3 refuses, and StartAfter is the same on every S3.
+ * Walks every object under `<tenantId>/`, a page at a time, handing each page to `onPage`. The next page
+ * starts after the last key seen (`StartAfter`), which stays right while the walk deletes what it has seen
+ * and is the same on every S3. s3rver still encrypts a continuation token into every truncated answer with
+ * single DES, which Node 20's OpenSSL 3 lacks; the local stack's shim (local-stack/s3.ts) covers that.
  */
 async function forEachObjectPage(
   storage: TenantStorage,
