@@ -67,6 +67,31 @@ const EnvObject = z.object({
   S3_FORCE_PATH_STYLE: flag.optional(),
   S3_ACCESS_KEY_ID: z.string().min(1).optional(),
   S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  /** Seconds a presigned upload (`files.createUpload`) stays valid; a pending upload is removed after it. */
+  S3_UPLOAD_EXPIRES: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .max(7 * 86_400)
+    .default(3600),
+  /** Content types tenants may upload: exact types or `family/*`, comma-separated (DEFAULT_FILE_TYPES when unset). */
+  FILE_TYPES: commaList.pipe(
+    z.array(
+      z
+        .string()
+        .regex(
+          /^[a-z0-9][a-z0-9!#$&^_.+-]*\/(\*|[a-z0-9][a-z0-9!#$&^_.+-]*)$/,
+          'must be MIME types such as image/png or image/*',
+        ),
+    ),
+  ),
+  /** The largest file one upload may carry, in bytes (100 MiB by default). */
+  FILE_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(5 * 1024 ** 3)
+    .default(100 * 1024 ** 2),
 
   /** Shared store for rate limits (several API instances count together); memory when unset. */
   REDIS_URL: z

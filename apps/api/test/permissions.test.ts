@@ -53,6 +53,19 @@ const PROBES: Record<Permission, () => Promise<Probe>> = {
     path: 'usage.summary',
     input: { from: new Date().toISOString().slice(0, 10), to: new Date().toISOString().slice(0, 10) },
   }),
+  'files.read': async () => ({ kind: 'query', path: 'files.list', input: {} }),
+  // Reserves an upload and returns its presigned POST; nothing is sent to S3.
+  'files.write': async () => ({
+    kind: 'mutation',
+    path: 'files.createUpload',
+    input: { name: 'probe.txt', size: 5, contentType: 'text/plain' },
+  }),
+  // An upload the owner reserved and never sent: deleting it gives it up.
+  'files.delete': async () => {
+    const input = { name: 'doomed.txt', size: 5, contentType: 'text/plain' };
+    const created = await call<{ file: { id: string } }>(t.app, 'mutation', 'files.createUpload', input, as(owner));
+    return { kind: 'mutation', path: 'files.delete', input: { id: created.data.file.id } };
+  },
 };
 
 beforeAll(async () => {

@@ -13,6 +13,8 @@ export const AuditAction = z.enum([
   'project.created',
   'project.updated',
   'project.deleted',
+  'file.uploaded',
+  'file.deleted',
   'member.invited',
   'member.invitation_revoked',
   'member.invitation_resent',

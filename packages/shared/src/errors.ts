@@ -30,6 +30,14 @@ export const AppCode = z.enum([
   /** The plan's requests-per-day quota is used up until the next UTC day. */
   'QUOTA_EXCEEDED',
   'FEATURE_DISABLED',
+  /** A file bigger than the per-file maximum (FILE_MAX_BYTES). */
+  'FILE_TOO_LARGE',
+  /** A content type outside the allow-list (FILE_TYPES). */
+  'FILE_TYPE_NOT_ALLOWED',
+  /** `files.completeUpload` before the object is in the bucket: finish the upload first. */
+  'UPLOAD_NOT_FINISHED',
+  /** The uploaded object is not what was promised (size or type): it was removed. */
+  'UPLOAD_MISMATCH',
   'INTERNAL',
 ]);
 export type AppCode = z.infer<typeof AppCode>;

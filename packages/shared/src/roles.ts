@@ -29,6 +29,9 @@ export const PERMISSIONS = {
   'plan.change': 'owner',
   'tenant.delete': 'owner',
   'usage.read': 'admin',
+  'files.read': 'viewer',
+  'files.write': 'member',
+  'files.delete': 'member',
 } as const satisfies Record<string, Role>;
 export type Permission = keyof typeof PERMISSIONS;
 

@@ -1,10 +1,20 @@
 import { EventEmitter } from 'node:events';
-import { Logger, run, runMigrations, type Runner, type Task, type TaskList, type WorkerEvents } from 'graphile-worker';
+import {
+  Logger,
+  parseCronItems,
+  run,
+  runMigrations,
+  type Runner,
+  type Task,
+  type TaskList,
+  type WorkerEvents,
+} from 'graphile-worker';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Orm } from '../db/orm.js';
 import type { Metrics, QueueDepth } from '../services/metrics.js';
 import { provisionTenant, type ProvisionOptions } from '../services/provisioning.js';
 import { purgeTenant, type TenantStorage } from '../services/tenant-deletion.js';
+import { expirePendingUploads } from '../services/files.js';
 import type { JobName, JobPayloads } from './queue.js';
 
 export interface WorkerSettings {
@@ -19,6 +29,17 @@ export interface WorkerSettings {
   /** The bucket of tenant objects; a worker without it leaves `tenant_purge` jobs to one that has it. */
   storage?: TenantStorage;
 }
+
+/**
+ * Every 15 minutes, once across all workers (graphile-worker's cron keeps one schedule per identifier);
+ * runs missed while no worker ran are not made up: the next run removes the same uploads.
+ */
+const FILES_EXPIRE_CRON = {
+  task: 'files_expire_uploads',
+  identifier: 'files_expire_uploads',
+  match: '*/15 * * * *',
+  options: { backfillPeriod: 0, maxAttempts: 1 },
+};
 
 /** graphile-worker's log lines through our logger (pino), so they carry the same fields and levels. */
 function workerLogger(log: FastifyBaseLogger): Logger {
@@ -66,7 +87,19 @@ export function taskList(
         : `tenant ${payload.tenantId}: purge skipped, ${result.reason}`,
     );
   };
-  return { provision_tenant: provision, ...(storage ? { tenant_purge: purge } : {}) };
+  // Recurring (FILES_EXPIRE_CRON): pending uploads past their presigned POST's expiry, in every ready tenant.
+  const expireUploads: Task = async (_payload, helpers) => {
+    if (!storage) throw new Error('files_expire_uploads needs the S3 bucket');
+    const result = await expirePendingUploads(settings.orm, storage);
+    if (result.removed) {
+      helpers.logger.info(`${result.removed} expired upload(s) removed in ${result.tenants} tenant(s)`);
+    }
+  };
+  return {
+    provision_tenant: provision,
+    ...(storage ? { tenant_purge: purge } : {}),
+    ...(storage ? { files_expire_uploads: expireUploads } : {}),
+  };
 }
 
 /** Creates graphile-worker's own schema (`graphile_worker`) when missing; safe to run from many processes. */
@@ -130,7 +163,7 @@ export async function startWorker(settings: WorkerSettings): Promise<Runner> {
     logger: workerLogger(settings.log.child({ component: 'worker' })),
     taskList: taskList(settings),
     ...(settings.metrics ? { events: jobEvents(settings.metrics) } : {}),
-    // No cron jobs yet; without this graphile-worker looks for a `crontab` file in the working directory.
-    parsedCronItems: [],
+    // Given explicitly: without it graphile-worker looks for a `crontab` file in the working directory.
+    parsedCronItems: parseCronItems(settings.storage ? [FILES_EXPIRE_CRON] : []),
   });
 }

@@ -10,6 +10,7 @@ import { projectsRouter } from './projects.js';
 import { tenantsRouter } from './tenants.js';
 import { plansRouter } from './plans.js';
 import { usageRouter } from './usage.js';
+import { filesRouter } from './files.js';
 
 /** One router per area; the SPA imports only this type. */
 export const appRouter = router({
@@ -24,6 +25,7 @@ export const appRouter = router({
   config: configRouter,
   plans: plansRouter,
   usage: usageRouter,
+  files: filesRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -11,6 +11,7 @@ import {
   type AllowlistEntry,
   type ProcedureInfo,
 } from '../helpers/procedures.js';
+import { uploadFile } from '../helpers/files.js';
 import { createUser, type TestUser } from '../helpers/stack-env.js';
 import {
   call,
@@ -30,6 +31,7 @@ interface TenantA {
   ownerId: string;
   invitationId: string;
   secretName: string;
+  fileId: string;
 }
 
 interface CrossTenantCase {
@@ -83,6 +85,14 @@ const CASES: Record<string, CrossTenantCase> = {
   },
   'config.setSecret': { input: () => ({ name: 'planted-by-b', value: 'planted-by-b-value' }), inOwnContext: 'scoped' },
   'config.deleteSecret': { input: (a) => ({ name: a.secretName }), inOwnContext: 'denied' },
+  'files.list': { input: () => ({}), inOwnContext: 'scoped' },
+  'files.createUpload': {
+    input: () => ({ name: 'planted-by-b.txt', size: 5, contentType: 'text/plain' }),
+    inOwnContext: 'scoped',
+  },
+  'files.completeUpload': { input: (a) => ({ id: a.fileId }), inOwnContext: 'denied' },
+  'files.getDownloadUrl': { input: (a) => ({ id: a.fileId }), inOwnContext: 'denied' },
+  'files.delete': { input: (a) => ({ id: a.fileId }), inOwnContext: 'denied' },
 };
 
 /** Procedures that neither run in a tenant nor take a tenant's object id, each with why. */
@@ -193,7 +203,13 @@ describe('cross-tenant matrix', () => {
     expect(invited.status).toBe(200);
     const secret = { name: 'alpha-webhook', value: 'Alpha secret signing key 0123456789' };
     expect((await call(t.app, 'mutation', 'config.setSecret', secret, asA)).status).toBe(200);
+    const file = await uploadFile(t.app, asA, {
+      name: 'Alpha secret plan.txt',
+      contentType: 'text/plain',
+      body: 'Alpha secret contents',
+    });
     a = {
+      fileId: file.id,
       secretName: secret.name,
       invitationId: invited.data.id,
       id: tenantA.id,
@@ -202,7 +218,7 @@ describe('cross-tenant matrix', () => {
       projectId: projects[0]!,
       ownerId: await userIdByEmail(db, ownerA.email),
     };
-    markersOfA = [tenantA.id, tenantA.name, ...projects, 'Alpha secret'];
+    markersOfA = [tenantA.id, tenantA.name, ...projects, file.id, 'Alpha secret'];
     // B works in its own tenant by default, as after signing in.
     const switched = await call(
       t.app,

@@ -13,6 +13,8 @@ export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
   'project.created': 'Project created',
   'project.updated': 'Project updated',
   'project.deleted': 'Project deleted',
+  'file.uploaded': 'File uploaded',
+  'file.deleted': 'File deleted',
   'member.role_changed': 'Member role changed',
   'member.invited': 'Member invited',
   'member.invitation_revoked': 'Invitation revoked',

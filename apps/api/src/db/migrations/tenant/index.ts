@@ -1,5 +1,6 @@
 import { Migration20261123170000_projects_config } from './Migration20261123170000_projects_config.js';
 import { Migration20261123174912_audit_log } from './Migration20261123174912_audit_log.js';
+import { Migration20261123224500_files } from './Migration20261123224500_files.js';
 import type { TenantMigration } from './types.js';
 
 export type { TenantMigration } from './types.js';
@@ -8,6 +9,7 @@ export type { TenantMigration } from './types.js';
 export const tenantMigrations: readonly TenantMigration[] = [
   Migration20261123170000_projects_config,
   Migration20261123174912_audit_log,
+  Migration20261123224500_files,
 ];
 
 export const LATEST_TENANT_SCHEMA_VERSION = tenantMigrations.length;
