@@ -12,3 +12,4 @@ export * from './tenant-config.js';
 export * from './usage.js';
 export * from './files.js';
 export * from './deletion.js';
+export * from './tenant-migrations.js';

@@ -5,6 +5,8 @@ export interface JobPayloads {
   provision_tenant: { tenantId: string };
   /** Removes a deleted tenant's data once its grace period is over (services/tenant-deletion.ts). */
   tenant_purge: { tenantId: string };
+  /** Applies pending tenant migrations to every tenant (services/tenant-migrations.ts); one at a time by job key. */
+  tenants_migrate: { requestedBy: string | null };
 }
 export type JobName = keyof JobPayloads;
 

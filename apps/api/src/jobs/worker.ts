@@ -14,6 +14,7 @@ import type { Orm } from '../db/orm.js';
 import type { Metrics, QueueDepth } from '../services/metrics.js';
 import { provisionTenant, type ProvisionOptions } from '../services/provisioning.js';
 import { purgeTenant, type TenantStorage } from '../services/tenant-deletion.js';
+import { migrateAllTenants } from '../services/tenant-migrations.js';
 import { expirePendingUploads } from '../services/files.js';
 import type { JobName, JobPayloads } from './queue.js';
 
@@ -87,6 +88,11 @@ export function taskList(
         : `tenant ${payload.tenantId}: purge skipped, ${result.reason}`,
     );
   };
+  const migrateTenants: Task = async (_payload, helpers) => {
+    const report = await migrateAllTenants({ orm: settings.orm, log: (line) => helpers.logger.info(line) });
+    // Failed tenants are recorded for the console; retrying the whole job would not fix them.
+    if (report.failed.length) helpers.logger.warn(`${report.failed.length} tenant(s) failed to migrate`);
+  };
   // Recurring (FILES_EXPIRE_CRON): pending uploads past their presigned POST's expiry, in every ready tenant.
   const expireUploads: Task = async (_payload, helpers) => {
     if (!storage) throw new Error('files_expire_uploads needs the S3 bucket');
@@ -97,6 +103,7 @@ export function taskList(
   };
   return {
     provision_tenant: provision,
+    tenants_migrate: migrateTenants,
     ...(storage ? { tenant_purge: purge } : {}),
     ...(storage ? { files_expire_uploads: expireUploads } : {}),
   };

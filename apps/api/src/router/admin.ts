@@ -28,6 +28,7 @@ import {
 import { memberCount } from '../services/tenants.js';
 import { purgeDue, purgePlan, restoreTenant, type TenantStorage } from '../services/tenant-deletion.js';
 import { adminProcedure, router } from '../trpc.js';
+import { adminMigrationsRouter } from './admin-migrations.js';
 import { AppError } from '../errors.js';
 
 const ById = z.object({ id: z.uuid() });
@@ -137,6 +138,8 @@ export const adminRouter = router({
         return tenantPlanOf(updated);
       }),
   }),
+
+  migrations: adminMigrationsRouter,
 
   /** Top tenants by requests, errors or storage over a range. */
   usage: adminProcedure

@@ -122,6 +122,8 @@ const ALLOWLIST: Record<string, AllowlistEntry> = {
   'admin.tenants.purgePlan': { reason: 'superadmin console', superadminOnly: true },
   'admin.tenants.purge': { reason: 'superadmin console', superadminOnly: true },
   'admin.usage': { reason: 'superadmin console', superadminOnly: true },
+  'admin.migrations.status': { reason: 'superadmin console', superadminOnly: true },
+  'admin.migrations.start': { reason: 'superadmin console', superadminOnly: true },
   'plans.list': { reason: 'the public plan catalogue; no tenant input' },
 };
 

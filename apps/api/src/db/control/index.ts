@@ -5,6 +5,7 @@ import { TenantSchema } from './tenant.entity.js';
 import { UserSchema } from './user.entity.js';
 import { PlanChangeSchema } from './plan-change.entity.js';
 import { UsageActiveUserSchema, UsageDailySchema } from './usage-daily.entity.js';
+import { TenantMigrationFailureSchema, TenantMigrationLogSchema } from './tenant-migration.entity.js';
 
 /** Every control-plane entity (schema `public`). */
 export const controlPlaneEntities = [
@@ -16,6 +17,8 @@ export const controlPlaneEntities = [
   PlanChangeSchema,
   UsageDailySchema,
   UsageActiveUserSchema,
+  TenantMigrationLogSchema,
+  TenantMigrationFailureSchema,
 ];
 
 export { UserSchema, type User } from './user.entity.js';
@@ -25,3 +28,9 @@ export { PlatformAuditSchema, type PlatformAudit } from './platform-audit.entity
 export { InvitationSchema, type Invitation } from './invitation.entity.js';
 export { PlanChangeSchema, type PlanChange } from './plan-change.entity.js';
 export { UsageDailySchema, UsageActiveUserSchema, type UsageDaily } from './usage-daily.entity.js';
+export {
+  TenantMigrationLogSchema,
+  TenantMigrationFailureSchema,
+  type TenantMigrationLog,
+  type TenantMigrationFailure,
+} from './tenant-migration.entity.js';

@@ -4,6 +4,7 @@ import { Migration20261123165702_tenants } from './Migration20261123165702_tenan
 import { Migration20261123180144_invitations } from './Migration20261123180144_invitations.js';
 import { Migration20261123192436_plans_usage } from './Migration20261123192436_plans_usage.js';
 import { Migration20261123222837_tenant_deletion } from './Migration20261123222837_tenant_deletion.js';
+import { Migration20261123224500_tenant_migrations } from './Migration20261123224500_tenant_migrations.js';
 
 /** Control-plane migrations in the order they apply. Add each generated migration here. */
 export const controlPlaneMigrations: MigrationObject[] = [
@@ -12,4 +13,5 @@ export const controlPlaneMigrations: MigrationObject[] = [
   { name: 'Migration20261123180144_invitations', class: Migration20261123180144_invitations },
   { name: 'Migration20261123192436_plans_usage', class: Migration20261123192436_plans_usage },
   { name: 'Migration20261123222837_tenant_deletion', class: Migration20261123222837_tenant_deletion },
+  { name: 'Migration20261123224500_tenant_migrations', class: Migration20261123224500_tenant_migrations },
 ];
