@@ -38,6 +38,9 @@ export function AppShell() {
             <NavLink to="/projects" className="nav-link">
               Projects
             </NavLink>
+            <NavLink to="/files" className="nav-link">
+              Files
+            </NavLink>
             <NavLink to="/members" className="nav-link">
               Members
             </NavLink>

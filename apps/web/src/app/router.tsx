@@ -57,6 +57,10 @@ export const router = createBrowserRouter([
                 lazy: async () => ({ Component: (await import('../features/projects/ProjectsPage')).ProjectsPage }),
               },
               {
+                path: 'files',
+                lazy: async () => ({ Component: (await import('../features/files/FilesPage')).FilesPage }),
+              },
+              {
                 path: 'members',
                 lazy: async () => ({ Component: (await import('../features/members/MembersPage')).MembersPage }),
               },
