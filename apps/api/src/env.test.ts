@@ -90,6 +90,20 @@ describe('parseEnv', () => {
     expect(problemsOf({ ...valid, TENANT_PURGE_MAX: '0' })[0]).toMatch(/^TENANT_PURGE_MAX /);
   });
 
+  it('reads the file settings: types as a list of MIME types, sizes and expiry as numbers', () => {
+    const env = parseEnv(valid);
+    expect(env.FILE_TYPES).toEqual([]); // the service then uses DEFAULT_FILE_TYPES
+    expect(env.FILE_MAX_BYTES).toBe(100 * 1024 ** 2);
+    expect(env.S3_UPLOAD_EXPIRES).toBe(3600);
+    expect(parseEnv({ ...valid, FILE_TYPES: 'image/*, application/pdf' }).FILE_TYPES).toEqual([
+      'image/*',
+      'application/pdf',
+    ]);
+    expect(problemsOf({ ...valid, FILE_TYPES: 'image/*,pdf' })[0]).toMatch(/^FILE_TYPES.* must be MIME types/);
+    expect(problemsOf({ ...valid, FILE_MAX_BYTES: '0' })[0]).toMatch(/^FILE_MAX_BYTES /);
+    expect(problemsOf({ ...valid, S3_UPLOAD_EXPIRES: '10' })[0]).toMatch(/^S3_UPLOAD_EXPIRES /);
+  });
+
   it('reads "false" as false', () => {
     expect(parseEnv({ ...valid, S3_FORCE_PATH_STYLE: 'false' }).S3_FORCE_PATH_STYLE).toBe(false);
     expect(parseEnv({ ...valid, S3_FORCE_PATH_STYLE: '1' }).S3_FORCE_PATH_STYLE).toBe(true);
