@@ -24,6 +24,7 @@ import { demoPassword, localCognitoClient } from '../../apps/api/src/local-stack
 import { pg, trpcFastify, trpcServer } from './deps.js';
 import { load, report, type LoadResult } from './load.js';
 import { profile } from './profile.js';
+import { benchTenantMigrations } from './migrations.js';
 import { percentile, provisionTenants, sequentialLatency, SettledWatcher } from './tenants.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
@@ -53,6 +54,17 @@ const loadAverage = () =>
 console.log(`# ${new Date().toISOString()}, load average at start: ${loadAverage()}`);
 const dataDir = await mkdtemp(join(tmpdir(), 'tenantry-bench-'));
 const stack = await startLocalStack({ dataDir, env: process.env });
+// BENCH_ONLY=migrations: only migrate_1000_tenants_s (it needs nothing but PostgreSQL).
+if (process.env.BENCH_ONLY === 'migrations') {
+  try {
+    await benchTenantMigrations({ ...process.env, ...stack.env }.DATABASE_URL ?? '');
+    console.log(`# load average at the end: ${loadAverage()}`);
+  } finally {
+    await stack.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+  process.exit(0);
+}
 const owner = stack.demoUsers.find((u) => u.role === 'owner');
 const env = parseEnv({
   ...process.env,
@@ -479,6 +491,7 @@ try {
     'ratio',
   );
   report(`api.auth_me_latency_${MANY_TENANTS}_vs_${FEW_TENANTS}`, manyLatency.me / fewLatency.me, 'ratio');
+  await benchTenantMigrations(env.DATABASE_URL);
   console.log(`# load average at the end: ${loadAverage()}`);
   console.log(`# bench run took ${seconds(performance.now() - runStarted)}`);
 } finally {
