@@ -1,65 +1,65 @@
 /**
- * What s3rver cannot prove: that the S3 server itself refuses every upload or download our presigned
- * POSTs and GETs do not allow. Runs only in the api-radosgw project (pnpm test:s3), against radosgw.
+ * What s3rver cannot prove: that the S3 server itself refuses every upload and download our presigned POSTs
+ * and GETs do not allow. The presigned requests come from our own procedures (files.createUpload,
+ * files.getDownloadUrl); only the expiry cases call the same service functions directly with a 1-second
+ * lifetime, which the configuration does not allow (S3_UPLOAD_EXPIRES ≥ 60 s, downloads 300 s).
+ * Runs only in the api-radosgw project (pnpm test:s3), against radosgw.
  */
-import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
-import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { HeadObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import type { DownloadUrl, FileModel, PresignedUpload } from '@tenantry/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { parseEnv } from '../../src/env.js';
-import { createS3Client } from '../../src/services/s3.js';
-import { stackEnv } from '../helpers/stack-env.js';
+import { TenantSchema, UserSchema } from '../../src/db/control/index.js';
+import type { AuditContext } from '../../src/services/audit.js';
+import { createUpload, fileSettingsOf, getDownloadUrl, safeFileName } from '../../src/services/files.js';
+import { buildTestApp, type TestApp } from '../helpers/app.js';
+import { postUpload, uploadFile } from '../helpers/files.js';
+import { stackEnv, type TestUser } from '../helpers/stack-env.js';
+import { call, ownerWithTenant, tenantHeader, type TestTenant } from '../helpers/tenants.js';
 
-/** A presigned POST as the files service hands it out: send `fields`, then the file as `file`. */
-interface Upload {
-  url: string;
-  fields: Record<string, string>;
-}
+let t: TestApp;
+let a: { user: TestUser; tenant: TestTenant };
+let b: { user: TestUser; tenant: TestTenant };
 
-let s3: S3Client;
-let bucket: string;
+beforeAll(async () => {
+  t = await buildTestApp();
+  [a, b] = await Promise.all([ownerWithTenant(t.app, 'Radosgw A'), ownerWithTenant(t.app, 'Radosgw B')]);
+});
+afterAll(() => t.close());
 
-beforeAll(() => {
-  const env = parseEnv({ ...stackEnv(), NODE_ENV: 'test' });
-  s3 = createS3Client(env);
-  bucket = env.S3_BUCKET;
+const as = (owner: { user: TestUser; tenant: TestTenant }) => ({
+  token: owner.user.tokens.accessToken,
+  headers: tenantHeader(owner.tenant.id),
 });
 
-afterAll(() => s3.destroy());
+const bytes = (size: number) => Buffer.alloc(size, 'x');
 
-const tenantKey = (tenantId: string, name: string) => `${tenantId}/${randomUUID()}/${name}`;
-
-/** Presigned exactly as the files service does: exact size, exact Content-Type, the server's key. */
-async function presignUpload(key: string, size: number, contentType: string, expiresSeconds = 3600): Promise<Upload> {
-  return createPresignedPost(s3, {
-    Bucket: bucket,
-    Key: key,
-    Conditions: [
-      ['content-length-range', size, size],
-      ['eq', '$Content-Type', contentType],
-    ],
-    Fields: { 'Content-Type': contentType },
-    Expires: expiresSeconds,
-  });
+async function requestUpload(
+  owner: { user: TestUser; tenant: TestTenant },
+  input: { name: string; size: number; contentType: string },
+): Promise<PresignedUpload> {
+  const res = await call<PresignedUpload>(t.app, 'mutation', 'files.createUpload', input, as(owner));
+  expect(res.status, JSON.stringify(res.body)).toBe(200);
+  return res.data;
 }
 
-/** Uploads as a browser does: a multipart form with the policy's fields first, the file last. */
-async function post(upload: Upload, body: Buffer, fields: Record<string, string> = {}) {
-  const form = new FormData();
-  for (const [name, value] of Object.entries({ ...upload.fields, ...fields })) form.append(name, value);
-  form.append('file', new Blob([new Uint8Array(body)]), 'upload.bin');
-  const res = await fetch(upload.url, { method: 'POST', body: form });
+/** Sends `body` to a presigned POST with some of its fields replaced; the S3 error code of a refusal. */
+async function post(
+  upload: Pick<PresignedUpload, 'url' | 'fields'>,
+  body: Buffer,
+  fields: Record<string, string> = {},
+) {
+  const sent = { ...upload.fields, ...fields };
+  const res = await postUpload({ url: upload.url, fields: sent }, body, sent['Content-Type'] ?? '');
   const text = await res.text();
-  return { status: res.status, code: /<Code>([^<]*)<\/Code>/.exec(text)?.[1], message: text };
+  return { status: res.status, code: /<Code>([^<]*)<\/Code>/.exec(text)?.[1] };
 }
 
 async function stored(key: string): Promise<boolean> {
   try {
-    await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+    await t.app.services.s3.send(new HeadObjectCommand({ Bucket: stackEnv().S3_BUCKET, Key: key }));
     return true;
   } catch (error) {
     if ((error as { name?: string }).name === 'NotFound') return false;
@@ -67,10 +67,38 @@ async function stored(key: string): Promise<boolean> {
   }
 }
 
+const keyOf = (upload: PresignedUpload) => upload.fields.key ?? '';
+
 /** Flips one hex digit of a signature: still well-formed, no longer valid. */
 const tamper = (signature: string) => (signature.startsWith('0') ? '1' : '0') + signature.slice(1);
 
-const body = (size: number) => Buffer.alloc(size, 'x');
+/** The completion of an upload the server refused: nothing arrived. */
+async function completion(owner: { user: TestUser; tenant: TestTenant }, upload: PresignedUpload) {
+  return call<FileModel>(t.app, 'mutation', 'files.completeUpload', { id: upload.file.id }, as(owner));
+}
+
+/** The service functions behind the procedures, bound to a tenant, for lifetimes the configuration refuses. */
+async function serviceContext(owner: { user: TestUser; tenant: TestTenant }) {
+  const { orm, s3, env } = t.app.services;
+  const control = orm.em.fork();
+  const tenant = await control.findOneOrFail(TenantSchema, { id: owner.tenant.id });
+  const user = await control.findOneOrFail(UserSchema, { email: owner.user.email });
+  const audit: AuditContext = {
+    actorId: user.id,
+    actorEmail: user.email,
+    actorIsSuperadmin: false,
+    requestId: 'presign-security',
+    ip: '127.0.0.1',
+    userAgent: null,
+  };
+  return {
+    em: orm.em.fork({ schema: tenant.schemaName }),
+    tenant,
+    audit,
+    storage: { s3, bucket: env.S3_BUCKET },
+    settings: fileSettingsOf(env),
+  };
+}
 
 describe('the radosgw suite', () => {
   it('runs against radosgw, which refuses a request signed with the wrong secret', async () => {
@@ -89,107 +117,111 @@ describe('the radosgw suite', () => {
   });
 });
 
-describe('a presigned upload is enforced by the server', () => {
-  const tenantA = randomUUID();
-  const tenantB = randomUUID();
-
-  it('stores a file that keeps to its policy', async () => {
-    const key = tenantKey(tenantA, 'report.pdf');
-    const upload = await presignUpload(key, 1000, 'application/pdf');
-    expect(await post(upload, body(1000))).toMatchObject({ status: 204 });
-    const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
-    expect(head).toMatchObject({ ContentLength: 1000, ContentType: 'application/pdf' });
+describe('our presigned upload is enforced by the server', () => {
+  it('stores a file that keeps to its policy, which then completes', async () => {
+    const upload = await requestUpload(a, { name: 'report.pdf', size: 1000, contentType: 'application/pdf' });
+    expect(await post(upload, bytes(1000))).toEqual({ status: 204, code: undefined });
+    const done = await completion(a, upload);
+    expect(done.status).toBe(200);
+    expect(done.data).toMatchObject({ status: 'ready', size: 1000, contentType: 'application/pdf' });
   });
 
   it('refuses a bigger body than promised, and a smaller one', async () => {
-    const key = tenantKey(tenantA, 'report.pdf');
-    const upload = await presignUpload(key, 1000, 'application/pdf');
-    expect(await post(upload, body(1001))).toMatchObject({ status: 400, code: 'EntityTooLarge' });
-    expect(await post(upload, body(999))).toMatchObject({ status: 400, code: 'EntityTooSmall' });
-    expect(await stored(key)).toBe(false);
+    const upload = await requestUpload(a, { name: 'notes.txt', size: 1000, contentType: 'text/plain' });
+    expect(await post(upload, bytes(1001))).toEqual({ status: 400, code: 'EntityTooLarge' });
+    expect(await post(upload, bytes(999))).toEqual({ status: 400, code: 'EntityTooSmall' });
+    expect(await stored(keyOf(upload))).toBe(false);
+    expect((await completion(a, upload)).body.error?.data.appCode).toBe('UPLOAD_NOT_FINISHED');
   });
 
   it('refuses another Content-Type than the one signed', async () => {
-    const key = tenantKey(tenantA, 'notes.txt');
-    const upload = await presignUpload(key, 10, 'text/plain');
-    const res = await post(upload, body(10), { 'Content-Type': 'text/html' });
-    expect(res).toMatchObject({ status: 403, code: 'AccessDenied' });
-    expect(await stored(key)).toBe(false);
+    const upload = await requestUpload(a, { name: 'notes.txt', size: 10, contentType: 'text/plain' });
+    const res = await post(upload, bytes(10), { 'Content-Type': 'text/html' });
+    expect(res).toEqual({ status: 403, code: 'AccessDenied' });
+    expect(await stored(keyOf(upload))).toBe(false);
   });
 
   it('refuses a tampered signature', async () => {
-    const key = tenantKey(tenantA, 'notes.txt');
-    const upload = await presignUpload(key, 10, 'text/plain');
+    const upload = await requestUpload(a, { name: 'notes.txt', size: 10, contentType: 'text/plain' });
     const signature = upload.fields['X-Amz-Signature'] ?? '';
     expect(signature).toMatch(/^[0-9a-f]{64}$/);
-    const res = await post(upload, body(10), { 'X-Amz-Signature': tamper(signature) });
-    expect(res).toMatchObject({ status: 403 });
-    expect(await stored(key)).toBe(false);
+    const res = await post(upload, bytes(10), { 'X-Amz-Signature': tamper(signature) });
+    expect(res.status).toBe(403);
+    expect(await stored(keyOf(upload))).toBe(false);
   });
 
   it("refuses tenant A's upload sent to tenant B's key", async () => {
-    const keyA = tenantKey(tenantA, 'notes.txt');
-    const keyB = tenantKey(tenantB, 'notes.txt');
-    const upload = await presignUpload(keyA, 10, 'text/plain');
-    const res = await post(upload, body(10), { key: keyB });
-    expect(res).toMatchObject({ status: 403, code: 'AccessDenied' });
-    expect(await stored(keyB)).toBe(false);
-    expect(await stored(keyA)).toBe(false);
+    const forA = await requestUpload(a, { name: 'notes.txt', size: 10, contentType: 'text/plain' });
+    const forB = await requestUpload(b, { name: 'notes.txt', size: 10, contentType: 'text/plain' });
+    expect(keyOf(forA).startsWith(`${a.tenant.id}/`)).toBe(true);
+    expect(keyOf(forB).startsWith(`${b.tenant.id}/`)).toBe(true);
+    const res = await post(forA, bytes(10), { key: keyOf(forB) });
+    expect(res).toEqual({ status: 403, code: 'AccessDenied' });
+    expect(await stored(keyOf(forB))).toBe(false);
+    expect((await completion(b, forB)).body.error?.data.appCode).toBe('UPLOAD_NOT_FINISHED');
   });
 
   it('refuses an upload after its expiry', async () => {
-    const key = tenantKey(tenantA, 'late.txt');
-    const upload = await presignUpload(key, 10, 'text/plain', 1);
+    const ctx = await serviceContext(a);
+    const upload = await createUpload(
+      ctx.em,
+      ctx.tenant,
+      ctx.storage,
+      { ...ctx.settings, uploadExpiresSeconds: 1 },
+      { name: 'late.txt', size: 10, contentType: 'text/plain' },
+      ctx.audit,
+    );
     await sleep(2_100);
-    const res = await post(upload, body(10));
-    expect(res).toMatchObject({ status: 403, code: 'AccessDenied' });
-    expect(await stored(key)).toBe(false);
+    expect(await post(upload, bytes(10))).toEqual({ status: 403, code: 'AccessDenied' });
+    expect(await stored(keyOf(upload))).toBe(false);
   });
 });
 
-describe('a presigned download is enforced by the server', () => {
-  const tenantA = randomUUID();
-  const key = tenantKey(tenantA, 'report.pdf');
-  const content = Buffer.from('%PDF-1.7 tenant A only');
+describe('our presigned download is enforced by the server', () => {
+  const body = Buffer.from('%PDF-1.7 tenant A only');
+  let fileA: FileModel;
+  let fileB: FileModel;
+  let keyB: string;
 
-  const presignDownload = (objectKey: string, expiresIn = 300) =>
-    getSignedUrl(
-      s3,
-      new GetObjectCommand({
-        Bucket: bucket,
-        Key: objectKey,
-        ResponseContentDisposition: 'attachment; filename="report.pdf"',
-      }),
-      { expiresIn },
-    );
+  async function uploadReady(owner: { user: TestUser; tenant: TestTenant }, name: string) {
+    const file = await uploadFile(t.app, as(owner), { name, contentType: 'application/pdf', body });
+    return { file, key: `${owner.tenant.id}/${file.id}/${safeFileName(name)}` };
+  }
+
+  const downloadUrl = async (owner: { user: TestUser; tenant: TestTenant }, file: FileModel) => {
+    const res = await call<DownloadUrl>(t.app, 'query', 'files.getDownloadUrl', { id: file.id }, as(owner));
+    expect(res.status).toBe(200);
+    return new URL(res.data.url);
+  };
 
   beforeAll(async () => {
-    const upload = await presignUpload(key, content.length, 'application/pdf');
-    expect(await post(upload, content)).toMatchObject({ status: 204 });
+    fileA = (await uploadReady(a, 'Report (A).pdf')).file;
+    ({ file: fileB, key: keyB } = await uploadReady(b, 'Report (B).pdf'));
   });
 
-  it('serves the bytes to a valid URL', async () => {
-    const res = await fetch(await presignDownload(key));
+  it('serves the bytes under the original name to a valid URL', async () => {
+    const res = await fetch(await downloadUrl(a, fileA));
     expect(res.status).toBe(200);
-    expect(res.headers.get('content-disposition')).toBe('attachment; filename="report.pdf"');
-    expect(Buffer.from(await res.arrayBuffer())).toEqual(content);
+    expect(res.headers.get('content-disposition')).toContain('Report (A).pdf');
+    expect(Buffer.from(await res.arrayBuffer())).toEqual(body);
   });
 
   it('refuses a tampered signature', async () => {
-    const url = new URL(await presignDownload(key));
+    const url = await downloadUrl(a, fileA);
     url.searchParams.set('X-Amz-Signature', tamper(url.searchParams.get('X-Amz-Signature') ?? ''));
     expect((await fetch(url)).status).toBe(403);
   });
 
-  it("refuses a URL signed for one key used for another tenant's key", async () => {
-    const other = tenantKey(randomUUID(), 'report.pdf');
-    const url = new URL(await presignDownload(key));
-    url.pathname = `/${bucket}/${other}`;
+  it("refuses tenant A's URL pointed at tenant B's object", async () => {
+    expect((await fetch(await downloadUrl(b, fileB))).status).toBe(200);
+    const url = await downloadUrl(a, fileA);
+    url.pathname = `/${stackEnv().S3_BUCKET}/${keyB.split('/').map(encodeURIComponent).join('/')}`;
     expect((await fetch(url)).status).toBe(403);
   });
 
   it('refuses an expired URL', async () => {
-    const url = await presignDownload(key, 1);
+    const ctx = await serviceContext(a);
+    const { url } = await getDownloadUrl(ctx.em, ctx.storage, { downloadExpiresSeconds: 1 }, fileA.id);
     await sleep(2_100);
     expect((await fetch(url)).status).toBe(403);
   });
