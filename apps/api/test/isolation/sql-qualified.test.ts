@@ -1,7 +1,9 @@
+import type { PresignedUpload } from '@tenantry/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tenantSchemaName } from '../../src/db/tenant-schema.js';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
 import { connectDb, type Db } from '../helpers/db.js';
+import { postUpload } from '../helpers/files.js';
 import { captureOrmSql, tenantTableNames, tenantTableReferences, unqualifiedTenantTables } from '../helpers/sql-log.js';
 import { createUser, type TestUser } from '../helpers/stack-env.js';
 import { call, createReadyTenant, tenantHeader, type CallOptions, type TestTenant } from '../helpers/tenants.js';
@@ -10,7 +12,7 @@ const SCHEMA = 't_0123456789abcdef0123456789abcdef';
 
 describe('the qualification checker', () => {
   it('knows the tenant tables from the tenant entities', () => {
-    expect([...tenantTableNames].sort()).toEqual(['audit_log', 'config', 'projects']);
+    expect([...tenantTableNames].sort()).toEqual(['audit_log', 'config', 'files', 'projects']);
   });
 
   it('accepts statements qualified with the request’s schema, and those touching no tenant table', () => {
@@ -115,6 +117,14 @@ describe('tenant traffic', () => {
       await run('query', 'audit.export', {});
       await run('query', 'audit.list', {});
       await run('query', 'usage.summary', { from: '2026-01-01', to: '2026-01-31' });
+      // Files: the quota check's raw SQL, the upload's confirmation, the list's keyset pages, delete.
+      const upload = await run('mutation', 'files.createUpload', { name: 'q.txt', size: 2, contentType: 'text/plain' });
+      const presigned = upload as unknown as PresignedUpload;
+      expect((await postUpload(presigned, new TextEncoder().encode('ok'), 'text/plain')).ok).toBe(true);
+      await run('mutation', 'files.completeUpload', { id: presigned.file.id });
+      await run('query', 'files.list', { search: 'q', type: 'text/', sort: 'name', limit: 1 });
+      await run('query', 'files.getDownloadUrl', { id: presigned.file.id });
+      await run('mutation', 'files.delete', { id: presigned.file.id });
     } finally {
       sql.stop();
     }
