@@ -66,6 +66,9 @@ const PROBES: Record<Permission, () => Promise<Probe>> = {
     const created = await call<{ file: { id: string } }>(t.app, 'mutation', 'files.createUpload', input, as(owner));
     return { kind: 'mutation', path: 'files.delete', input: { id: created.data.file.id } };
   },
+  // The list: the export itself is also gated by the plan feature data_export (export.test.ts).
+  'tenant.export': async () => ({ kind: 'query', path: 'tenants.exports', input: undefined }),
+  'tenant.health': async () => ({ kind: 'query', path: 'tenants.health', input: undefined }),
 };
 
 beforeAll(async () => {

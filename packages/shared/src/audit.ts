@@ -10,6 +10,8 @@ export const AuditAction = z.enum([
   'tenant.deletion_requested',
   'tenant.restored',
   'tenant.purged',
+  'tenant.export_requested',
+  'tenant.exported',
   'project.created',
   'project.updated',
   'project.deleted',

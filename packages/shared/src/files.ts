@@ -120,9 +120,40 @@ export const TenantHealth = z.object({
     /** What is actually under `<tenantId>/` in the bucket. */
     objectBytes: z.number(),
     objects: z.number().int(),
+    /** Export archives under `<tenantId>/exports/`: kept apart, they do not count in the tenant's storage. */
+    exportBytes: z.number(),
+    exportObjects: z.number().int(),
   }),
   recentJobErrors: z.array(z.object({ task: z.string(), error: z.string(), at: z.iso.datetime() })),
   healthy: z.boolean(),
   problems: z.array(z.string()),
+  checkedAt: z.iso.datetime(),
 });
 export type TenantHealth = z.infer<typeof TenantHealth>;
+
+/** `manifest.json` at the root of an export archive: what it holds and how to check it. */
+export const ExportManifest = z.object({
+  format: z.literal('tenantry-export'),
+  formatVersion: z.literal(1),
+  /** The tenant schema version the rows were read at (its count of tenant migrations). */
+  schemaVersion: z.number().int(),
+  exportedAt: z.iso.datetime(),
+  tenant: z.object({ id: z.uuid(), slug: z.string(), name: z.string() }),
+  /** One NDJSON entry per tenant table (`tables/<name>.ndjson`, one JSON object per row). */
+  tables: z.array(z.object({ name: z.string(), path: z.string(), rows: z.number().int(), sha256: z.string() })),
+  /** Every ready file's object (`files/<fileId>/<safe name>`); `key` is where it lives in the bucket. */
+  files: z.array(
+    z.object({
+      id: z.uuid(),
+      name: z.string(),
+      key: z.string(),
+      path: z.string(),
+      size: z.number().int(),
+      contentType: z.string(),
+      sha256: z.string(),
+    }),
+  ),
+  /** Tenant tables not in the archive, and why. */
+  excluded: z.array(z.object({ name: z.string(), reason: z.string() })),
+});
+export type ExportManifest = z.infer<typeof ExportManifest>;

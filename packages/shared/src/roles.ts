@@ -32,6 +32,8 @@ export const PERMISSIONS = {
   'files.read': 'viewer',
   'files.write': 'member',
   'files.delete': 'member',
+  'tenant.export': 'admin',
+  'tenant.health': 'admin',
 } as const satisfies Record<string, Role>;
 export type Permission = keyof typeof PERMISSIONS;
 

@@ -7,6 +7,8 @@ export interface JobPayloads {
   tenant_purge: { tenantId: string };
   /** Applies pending tenant migrations to every tenant (services/tenant-migrations.ts); one at a time by job key. */
   tenants_migrate: { requestedBy: string | null };
+  /** Writes one tenant export archive (services/tenant-export.ts). */
+  tenant_export: { tenantId: string; exportId: string };
 }
 export type JobName = keyof JobPayloads;
 

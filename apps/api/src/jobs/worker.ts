@@ -16,6 +16,7 @@ import { provisionTenant, type ProvisionOptions } from '../services/provisioning
 import { purgeTenant, type TenantStorage } from '../services/tenant-deletion.js';
 import { migrateAllTenants } from '../services/tenant-migrations.js';
 import { expirePendingUploads } from '../services/files.js';
+import { runTenantExport } from '../services/tenant-export.js';
 import type { JobName, JobPayloads } from './queue.js';
 
 export interface WorkerSettings {
@@ -101,11 +102,25 @@ export function taskList(
       helpers.logger.info(`${result.removed} expired upload(s) removed in ${result.tenants} tenant(s)`);
     }
   };
+  const exportTenant: Task = async (payload, helpers) => {
+    if (!isPayload('tenant_export', payload)) throw new Error('tenant_export needs { tenantId, exportId }');
+    if (!storage) throw new Error('tenant_export needs the S3 bucket');
+    const result = await runTenantExport(settings.orm, storage, payload, {
+      attempt: helpers.job.attempts,
+      maxAttempts: helpers.job.max_attempts,
+    });
+    helpers.logger.info(
+      result.outcome === 'ready'
+        ? `tenant ${payload.tenantId}: export ${payload.exportId} ready (${result.size} bytes)`
+        : `tenant ${payload.tenantId}: export ${payload.exportId} skipped, ${result.reason}`,
+    );
+  };
   return {
     provision_tenant: provision,
     tenants_migrate: migrateTenants,
     ...(storage ? { tenant_purge: purge } : {}),
     ...(storage ? { files_expire_uploads: expireUploads } : {}),
+    ...(storage ? { tenant_export: exportTenant } : {}),
   };
 }
 

@@ -29,6 +29,7 @@ import { memberCount } from '../services/tenants.js';
 import { purgeDue, purgePlan, restoreTenant, type TenantStorage } from '../services/tenant-deletion.js';
 import { adminProcedure, router } from '../trpc.js';
 import { adminMigrationsRouter } from './admin-migrations.js';
+import { adminTenantHealthProcedure } from './health.js';
 import { AppError } from '../errors.js';
 
 const ById = z.object({ id: z.uuid() });
@@ -111,6 +112,9 @@ export const adminRouter = router({
       ctx.log.info({ purged: result.purged.length, remaining: result.remaining }, 'superadmin ran a purge');
       return result;
     }),
+
+    /** Schema, version, row counts, storage against the bucket, job errors (router/health.ts). */
+    health: adminTenantHealthProcedure,
 
     /** A tenant's plan and history of plans. */
     plan: adminProcedure

@@ -38,6 +38,8 @@ import {
   tenantPlanOf,
 } from '../services/plans.js';
 import { authedProcedure, requirePermission, router, tenantProcedure } from '../trpc.js';
+import { exportProcedures } from './exports.js';
+import { tenantHealthProcedures } from './health.js';
 
 const ById = z.object({ id: z.uuid() });
 
@@ -53,6 +55,10 @@ async function statusFor(em: EntityManager, user: User, isSuperadmin: boolean, i
 }
 
 export const tenantsRouter = router({
+  // tenants.export, tenants.exports, tenants.exportDownloadUrl (router/exports.ts); tenants.health (router/health.ts)
+  ...exportProcedures,
+  ...tenantHealthProcedures,
+
   /** Creates an organisation with the caller as owner; it is `pending` until the worker has prepared it. */
   create: authedProcedure
     .input(CreateTenantInput)

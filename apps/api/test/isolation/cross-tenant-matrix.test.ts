@@ -32,6 +32,7 @@ interface TenantA {
   invitationId: string;
   secretName: string;
   fileId: string;
+  exportId: string;
 }
 
 interface CrossTenantCase {
@@ -93,6 +94,11 @@ const CASES: Record<string, CrossTenantCase> = {
   'files.completeUpload': { input: (a) => ({ id: a.fileId }), inOwnContext: 'denied' },
   'files.getDownloadUrl': { input: (a) => ({ id: a.fileId }), inOwnContext: 'denied' },
   'files.delete': { input: (a) => ({ id: a.fileId }), inOwnContext: 'denied' },
+  // Refused on B's basic plan in its own context (FEATURE_DISABLED): still nothing of A.
+  'tenants.export': { input: () => undefined, inOwnContext: 'scoped' },
+  'tenants.exports': { input: () => undefined, inOwnContext: 'scoped' },
+  'tenants.exportDownloadUrl': { input: (a) => ({ id: a.exportId }), inOwnContext: 'denied' },
+  'tenants.health': { input: () => undefined, inOwnContext: 'scoped' },
 };
 
 /** Procedures that neither run in a tenant nor take a tenant's object id, each with why. */
@@ -121,6 +127,7 @@ const ALLOWLIST: Record<string, AllowlistEntry> = {
   'admin.tenants.restore': { reason: 'superadmin console', superadminOnly: true },
   'admin.tenants.purgePlan': { reason: 'superadmin console', superadminOnly: true },
   'admin.tenants.purge': { reason: 'superadmin console', superadminOnly: true },
+  'admin.tenants.health': { reason: 'superadmin console', superadminOnly: true },
   'admin.usage': { reason: 'superadmin console', superadminOnly: true },
   'admin.migrations.status': { reason: 'superadmin console', superadminOnly: true },
   'admin.migrations.start': { reason: 'superadmin console', superadminOnly: true },
@@ -210,7 +217,24 @@ describe('cross-tenant matrix', () => {
       contentType: 'text/plain',
       body: 'Alpha secret contents',
     });
+    // A ready export of A (A is on enterprise, which has data_export), settled before any snapshot.
+    const exported = await call<{ id: string }>(t.app, 'mutation', 'tenants.export', undefined, asA);
+    expect(exported.status).toBe(200);
+    for (let tries = 0; ; tries++) {
+      const listed = await call<Array<{ id: string; status: string }>>(
+        t.app,
+        'query',
+        'tenants.exports',
+        undefined,
+        asA,
+      );
+      const status = listed.data.find((e) => e.id === exported.data.id)?.status;
+      if (status === 'ready') break;
+      if (status === 'failed' || tries > 300) throw new Error(`A's export ended ${status}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
     a = {
+      exportId: exported.data.id,
       fileId: file.id,
       secretName: secret.name,
       invitationId: invited.data.id,
@@ -220,7 +244,7 @@ describe('cross-tenant matrix', () => {
       projectId: projects[0]!,
       ownerId: await userIdByEmail(db, ownerA.email),
     };
-    markersOfA = [tenantA.id, tenantA.name, ...projects, file.id, 'Alpha secret'];
+    markersOfA = [tenantA.id, tenantA.name, ...projects, file.id, exported.data.id, 'Alpha secret'];
     // B works in its own tenant by default, as after signing in.
     const switched = await call(
       t.app,

@@ -10,6 +10,8 @@ export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
   'tenant.deletion_requested': 'Organisation deletion requested',
   'tenant.restored': 'Organisation restored',
   'tenant.purged': 'Organisation data removed',
+  'tenant.export_requested': 'Data export requested',
+  'tenant.exported': 'Data export ready',
   'project.created': 'Project created',
   'project.updated': 'Project updated',
   'project.deleted': 'Project deleted',
