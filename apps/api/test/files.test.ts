@@ -454,6 +454,14 @@ describe('the expiry sweep', () => {
     // Run again: nothing left to do.
     expect(await expirePendingUploads(orm, storage, { tenantIds: [tenant.id] })).toEqual({ tenants: 1, removed: 0 });
   });
+
+  it('is scheduled by the API’s worker as a recurring job', async () => {
+    // graphile-worker records each cron item it schedules, by identifier, when its runner starts.
+    const rows = await db.query<{ identifier: string }>(
+      `select identifier from graphile_worker._private_known_crontabs where identifier = 'files_expire_uploads'`,
+    );
+    expect(rows).toEqual([{ identifier: 'files_expire_uploads' }]);
+  });
 });
 
 describe('between tenants', () => {
