@@ -35,7 +35,12 @@ export type UpdateMemberRoleInput = z.infer<typeof UpdateMemberRoleInput>;
 export const RemoveMemberInput = z
   .object({
     userId: z.uuid().optional(),
-    email: z.string().trim().toLowerCase().pipe(z.email({ message: 'Enter a valid email address' })).optional(),
+    email: z
+      .string()
+      .trim()
+      .toLowerCase()
+      .pipe(z.email({ message: 'Enter a valid email address' }))
+      .optional(),
   })
   .refine((v) => (v.userId === undefined) !== (v.email === undefined), {
     message: 'Name the member by userId or by email',

@@ -18,9 +18,14 @@ import {
   ConfirmForgotPasswordInput,
   ConfirmSignUpInput,
   CreateTenantInput,
+  CreateUploadInput,
   CurrentTenant,
   Day,
+  DownloadUrl,
   EmailOnlyInput,
+  FileListInput,
+  FileModel,
+  FilePage,
   InviteMemberInput,
   Invitation,
   Locale,
@@ -29,6 +34,7 @@ import {
   MemberPage,
   MyTenant,
   PlanInfo,
+  PresignedUpload,
   RefreshInput,
   Role,
   SignInInput,
@@ -269,6 +275,63 @@ const members = router({
     }),
 });
 
+const files = router({
+  createUpload: forwardingProcedure
+    .meta(
+      route(
+        'POST',
+        '/api/v1/tenants/{id}/files/uploads',
+        'Start an upload: a presigned POST (send `fields`, then the file as `file`) pinned to the size and type',
+        'files',
+        'tenant',
+        201,
+      ),
+    )
+    .input(TenantPath.extend(CreateUploadInput.shape))
+    .output(PresignedUpload)
+    .mutation(({ ctx, input: { id, ...upload } }) => app(ctx, id).files.createUpload(upload)),
+  completeUpload: forwardingProcedure
+    .meta(
+      route(
+        'POST',
+        '/api/v1/tenants/{id}/files/{fileId}/complete',
+        'Confirm an upload once the POST succeeded; the file is then counted in storage',
+        'files',
+        'tenant',
+      ),
+    )
+    .input(TenantPath.extend({ fileId: z.uuid() }))
+    .output(FileModel)
+    .mutation(({ ctx, input: { id, fileId } }) => app(ctx, id).files.completeUpload({ id: fileId })),
+  list: forwardingProcedure
+    .meta(route('GET', '/api/v1/tenants/{id}/files', "An organisation's files", 'files', 'tenant'))
+    .input(TenantPath.extend(FileListInput.shape))
+    .output(FilePage)
+    .query(({ ctx, input: { id, ...filters } }) => app(ctx, id).files.list(filters)),
+  download: forwardingProcedure
+    .meta(
+      route(
+        'GET',
+        '/api/v1/tenants/{id}/files/{fileId}/download',
+        'A short-lived download link under the original name',
+        'files',
+        'tenant',
+      ),
+    )
+    .input(TenantPath.extend({ fileId: z.uuid() }))
+    .output(DownloadUrl)
+    .query(({ ctx, input: { id, fileId } }) => app(ctx, id).files.getDownloadUrl({ id: fileId })),
+  delete: forwardingProcedure
+    .meta(
+      route('DELETE', '/api/v1/tenants/{id}/files/{fileId}', 'Delete a file and its object', 'files', 'tenant', 204),
+    )
+    .input(TenantPath.extend({ fileId: z.uuid() }))
+    .output(NoContent)
+    .mutation(async ({ ctx, input: { id, fileId } }) => {
+      await app(ctx, id).files.delete({ id: fileId });
+    }),
+});
+
 const plans = router({
   list: forwardingProcedure
     .meta(route('GET', '/api/v1/plans', 'The plans and what each includes', 'plans', 'user'))
@@ -276,5 +339,5 @@ const plans = router({
     .query(({ ctx }) => app(ctx).plans.list()),
 });
 
-export const restRouter = router({ auth, tenants, members, plans });
+export const restRouter = router({ auth, tenants, members, files, plans });
 export type RestRouter = typeof restRouter;
