@@ -85,6 +85,12 @@ export const router = createBrowserRouter([
                 lazy: async () => ({ Component: (await import('../features/admin/AdminUsagePage')).AdminUsagePage }),
               },
               {
+                path: 'admin/migrations',
+                lazy: async () => ({
+                  Component: (await import('../features/admin/AdminMigrationsPage')).AdminMigrationsPage,
+                }),
+              },
+              {
                 path: 'admin/tenants',
                 lazy: async () => ({
                   Component: (await import('../features/admin/AdminTenantsPage')).AdminTenantsPage,

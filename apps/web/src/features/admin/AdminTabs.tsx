@@ -11,6 +11,9 @@ export function AdminTabs() {
       <NavLink to="/admin/usage" className="filter">
         Usage
       </NavLink>
+      <NavLink to="/admin/migrations" className="filter">
+        Migrations
+      </NavLink>
     </nav>
   );
 }
