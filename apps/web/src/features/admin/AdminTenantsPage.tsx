@@ -13,6 +13,7 @@ import { useSuperadminView } from '../tenants/useActiveTenant';
 import { adminActionFor, canOpenTenant, statusFilters, type AdminAction } from './admin-actions';
 import { SearchInput } from '../../components/SearchInput';
 import { PagedList } from '../../components/PagedList';
+import { AdminHealthDialog } from './AdminHealthDialog';
 import { AdminPlanDialog } from './AdminPlanDialog';
 import { PurgePlanDialog } from './PurgePlanDialog';
 import { ConsolePage } from './ConsolePage';
@@ -62,6 +63,7 @@ function TenantConsole() {
   // One dialog outside the table, so it takes none of the cells' alignment.
   const [planFor, setPlanFor] = useState<AdminTenant | null>(null);
   const [purgeOpen, setPurgeOpen] = useState(false);
+  const [healthFor, setHealthFor] = useState<AdminTenant | null>(null);
 
   return (
     <Card
@@ -125,18 +127,24 @@ function TenantConsole() {
           </thead>
           <tbody>
             {tenants.map((tenant) => (
-              <TenantRow key={tenant.id} tenant={tenant} onPlan={() => setPlanFor(tenant)} />
+              <TenantRow
+                key={tenant.id}
+                tenant={tenant}
+                onPlan={() => setPlanFor(tenant)}
+                onHealth={() => setHealthFor(tenant)}
+              />
             ))}
           </tbody>
         </table>
       </PagedList>
       {planFor ? <AdminPlanDialog tenant={planFor} open onClose={() => setPlanFor(null)} /> : null}
       <PurgePlanDialog open={purgeOpen} onClose={() => setPurgeOpen(false)} />
+      <AdminHealthDialog tenant={healthFor} onClose={() => setHealthFor(null)} />
     </Card>
   );
 }
 
-function TenantRow({ tenant, onPlan }: { tenant: AdminTenant; onPlan: () => void }) {
+function TenantRow({ tenant, onPlan, onHealth }: { tenant: AdminTenant; onPlan: () => void; onHealth: () => void }) {
   const utils = trpc.useUtils();
   const navigate = useNavigate();
   const view = useSuperadminView();
@@ -198,6 +206,11 @@ function TenantRow({ tenant, onPlan }: { tenant: AdminTenant; onPlan: () => void
         {tenant.status === 'deleting' || tenant.status === 'deleted' ? null : (
           <Button size="sm" variant="ghost" onClick={onPlan} aria-label={`Plan of ${tenant.name}`}>
             Plan…
+          </Button>
+        )}
+        {tenant.status === 'deleted' ? null : (
+          <Button size="sm" variant="ghost" onClick={onHealth} aria-label={`Health of ${tenant.name}`}>
+            Health…
           </Button>
         )}
         {canOpenTenant(tenant.status) ? (

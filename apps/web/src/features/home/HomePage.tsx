@@ -1,6 +1,7 @@
 import { useSession } from '../auth/session';
 import { MyInvitationsCard } from '../invitations/MyInvitationsCard';
 import { TenantOverview } from '../tenants/TenantInfoCard';
+import { TenantOpsCards } from '../tenants/TenantOpsCards';
 import { MeCard } from './MeCard';
 import { SessionCard } from './SessionCard';
 
@@ -19,6 +20,7 @@ export function HomePage() {
       <div className="card-grid">
         <MyInvitationsCard />
         <TenantOverview />
+        <TenantOpsCards />
         <MeCard />
         <SessionCard />
       </div>
