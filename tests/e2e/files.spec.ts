@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { createOrganisation, expect, shot, signIn, test } from './fixtures.js';
+import { allowConsoleErrors, createOrganisation, expect, shot, signIn, test } from './fixtures.js';
 
 test('an owner uploads a file with a progress bar, downloads the same bytes, and deletes it', async ({
   page,
   demo,
+  consoleErrors,
 }, testInfo) => {
   test.setTimeout(120_000);
   const run = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
@@ -75,4 +76,18 @@ test('an owner uploads a file with a progress bar, downloads the same bytes, and
   await expect(row).toHaveCount(0);
   await expect(page.getByTestId('file-row')).toHaveCount(1);
   await expect(page.getByTestId('quota-storage')).not.toContainText('400 KB');
+
+  // A type the server does not allow: its refusal is shown on the row, with no Retry (it cannot pass).
+  const [again] = await Promise.all([
+    page.waitForEvent('filechooser'),
+    page.getByRole('button', { name: 'Choose files' }).click(),
+  ]);
+  await again.setFiles({ name: 'setup.exe', mimeType: 'application/x-msdownload', buffer: Buffer.from('MZ') });
+  const refused = page.getByTestId('upload-row').filter({ hasText: 'setup.exe' });
+  await expect(refused).toHaveAttribute('data-status', 'failed');
+  await expect(refused.getByRole('alert')).toContainText('Files of type application/x-msdownload cannot be uploaded');
+  await expect(refused.getByRole('alert')).toContainText('Allowed: images, PDF');
+  await expect(refused.getByRole('button', { name: 'Retry setup.exe' })).toHaveCount(0);
+  await shot(page, testInfo, 'files-refused');
+  allowConsoleErrors(consoleErrors, /status of 400/);
 });

@@ -89,8 +89,8 @@ vi.mock('../tenants/TenantStates', () => ({
 }));
 
 /** An error as the tRPC client raises it for an AppError. */
-const apiError = (message: string, httpStatus: number, appCode: string) =>
-  Object.assign(new Error(message), { data: { httpStatus, appCode } });
+const apiError = (message: string, httpStatus: number, appCode: string, details: object | null = null) =>
+  Object.assign(new Error(message), { data: { httpStatus, appCode, details } });
 
 const fileModel = (patch: Partial<FileModel>): FileModel => ({
   id: FILE_A,
@@ -264,17 +264,33 @@ describe('FilesPage', () => {
 
   it("shows the API's refusal, without Retry when the file itself is refused", async () => {
     mocks.calls.createUpload.mockRejectedValue(
-      apiError('Files of type application/x-msdownload cannot be uploaded.', 400, 'VALIDATION_FAILED'),
+      apiError(
+        'Files of type application/x-msdownload cannot be uploaded here; allowed: image/*, application/pdf',
+        400,
+        'FILE_TYPE_NOT_ALLOWED',
+        { contentType: 'application/x-msdownload', allowed: ['image/*', 'application/pdf'] },
+      ),
     );
     renderPage();
     choose(new File(['MZ'], 'setup.exe', { type: 'application/x-msdownload' }));
     await vi.waitFor(() => expect(uploadRow('setup.exe').dataset.status).toBe('failed'));
     const row = uploadRow('setup.exe');
     expect(within(row).getByRole('alert').textContent).toBe(
-      'Files of type application/x-msdownload cannot be uploaded.',
+      'Files of type application/x-msdownload cannot be uploaded here. Allowed: images, PDF.',
     );
     expect(within(row).queryByRole('button', { name: 'Retry setup.exe' })).toBeNull();
     expect(posted).toHaveLength(0);
+  });
+
+  it('shows a too-big refusal as the API words it', async () => {
+    mocks.calls.createUpload.mockRejectedValue(
+      apiError('This file (2 GB) is larger than the 1 GB a file may be', 400, 'FILE_TOO_LARGE'),
+    );
+    renderPage();
+    choose(new File(['x'], 'huge.zip', { type: 'application/zip' }));
+    await vi.waitFor(() => expect(uploadRow('huge.zip').dataset.status).toBe('failed'));
+    expect(uploadRow('huge.zip').textContent).toContain('This file (2 GB) is larger than the 1 GB a file may be');
+    expect(within(uploadRow('huge.zip')).queryByRole('button', { name: 'Retry huge.zip' })).toBeNull();
   });
 
   it('offers Retry after a quota refusal, and the retry uploads', async () => {

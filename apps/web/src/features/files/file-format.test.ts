@@ -6,6 +6,7 @@ import {
   hasFileFilters,
   NO_FILE_FILTERS,
   precheckUpload,
+  typeRefusal,
 } from './file-format';
 
 const GB = 1024 ** 3;
@@ -63,5 +64,23 @@ describe('fileListInput', () => {
     expect(hasFileFilters(NO_FILE_FILTERS)).toBe(false);
     expect(hasFileFilters({ ...NO_FILE_FILTERS, sort: 'name' })).toBe(false);
     expect(hasFileFilters({ ...NO_FILE_FILTERS, type: 'text/' })).toBe(true);
+  });
+});
+
+describe('typeRefusal', () => {
+  it("names the allowed types in words from the API's details", () => {
+    expect(
+      typeRefusal({
+        contentType: 'application/x-msdownload',
+        allowed: [
+          'image/*',
+          'application/pdf',
+          'text/csv',
+          'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+        ],
+      }),
+    ).toBe('Files of type application/x-msdownload cannot be uploaded here. Allowed: images, PDF, CSV, Word document.');
+    expect(typeRefusal({ size: 5, maxBytes: 4 })).toBeNull();
+    expect(typeRefusal(null)).toBeNull();
   });
 });

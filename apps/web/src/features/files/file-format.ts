@@ -104,3 +104,18 @@ export function precheckUpload(
   }
   return null;
 }
+
+/** An allow-list entry in words: `image/*` → "images", `application/pdf` → "PDF". */
+const allowedInWords = (entry: string): string =>
+  entry.endsWith('/*') ? `${entry.slice(0, -2)}s` : describeType(entry);
+
+/**
+ * The API's refusal of a type, in words rather than a list of MIME types, from its `details`
+ * (`{ contentType, allowed }`); `null` when the details are not those of a type refusal.
+ */
+export function typeRefusal(details: unknown): string | null {
+  const d = details as { contentType?: unknown; allowed?: unknown } | null | undefined;
+  if (typeof d?.contentType !== 'string' || !Array.isArray(d.allowed)) return null;
+  const allowed = d.allowed.filter((a): a is string => typeof a === 'string').map(allowedInWords);
+  return `Files of type ${d.contentType} cannot be uploaded here. Allowed: ${allowed.join(', ')}.`;
+}

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useReducer, useRef } from 'react';
 import { describeError } from '../../lib/api-errors';
 import { appCodeOf, isTrpcClientError, trpc } from '../../lib/trpc';
-import { contentTypeOf, precheckUpload } from './file-format';
+import { contentTypeOf, precheckUpload, typeRefusal } from './file-format';
 import { isAbort, sendToStorage, StorageUploadError } from './storage-upload';
 import { isActive, nextToStart, uploadQueue, type UploadItem } from './upload-queue';
 
@@ -15,6 +15,15 @@ function retryableApiError(error: unknown): boolean {
   const status = error.data?.httpStatus;
   // 409: an unfinished upload (e.g. expired) — a retry asks for a new one.
   return status === undefined || status >= 500 || status === 408 || status === 409 || status === 429;
+}
+
+/** Why an upload failed, in a sentence; a refused type names what is allowed in words. */
+function refusalMessage(error: unknown): string {
+  if (appCodeOf(error) === 'FILE_TYPE_NOT_ALLOWED' && isTrpcClientError(error)) {
+    const refusal = typeRefusal((error.data as { details?: unknown } | undefined)?.details);
+    if (refusal) return refusal;
+  }
+  return describeError(error);
 }
 
 export interface Uploads {
@@ -81,7 +90,7 @@ export function useUploads(
       } catch (error) {
         if (!live() || isAbort(error)) return;
         const retryable = error instanceof StorageUploadError ? error.retryable : retryableApiError(error);
-        dispatch({ type: 'fail', key: item.key, error: describeError(error), retryable });
+        dispatch({ type: 'fail', key: item.key, error: refusalMessage(error), retryable });
       } finally {
         if (running.current.get(item.key) === controller) running.current.delete(item.key);
       }
