@@ -12,7 +12,7 @@ const SCHEMA = 't_0123456789abcdef0123456789abcdef';
 
 describe('the qualification checker', () => {
   it('knows the tenant tables from the tenant entities', () => {
-    expect([...tenantTableNames].sort()).toEqual(['audit_log', 'config', 'files', 'projects']);
+    expect([...tenantTableNames].sort()).toEqual(['audit_log', 'config', 'exports', 'files', 'projects']);
   });
 
   it('accepts statements qualified with the request’s schema, and those touching no tenant table', () => {
@@ -125,6 +125,10 @@ describe('tenant traffic', () => {
       await run('query', 'files.list', { search: 'q', type: 'text/', sort: 'name', limit: 1 });
       await run('query', 'files.getDownloadUrl', { id: presigned.file.id });
       await run('mutation', 'files.delete', { id: presigned.file.id });
+      // Export (premium) and health: the in-flight check, the list, and health's raw counts per table.
+      await run('mutation', 'tenants.export');
+      await run('query', 'tenants.exports');
+      await run('query', 'tenants.health');
     } finally {
       sql.stop();
     }
