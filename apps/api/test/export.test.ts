@@ -161,6 +161,16 @@ describe('tenants.export', () => {
     const again = await call<TenantExport>(t.app, 'mutation', 'tenants.export', undefined, as(users.admin!));
     expect(again.status).toBe(200);
     expect(again.data).toMatchObject({ id, status: 'running', progress: 40 });
+    // One left in flight for hours (its worker died on the last attempt) is given up and replaced.
+    await db.query(`update "${schema}"."exports" set created_at = now() - interval '7 hours' where id = $1`, [id]);
+    const fresh = await call<TenantExport>(t.app, 'mutation', 'tenants.export', undefined, as(users.admin!));
+    expect(fresh.data.id).not.toBe(id);
+    const [stale] = await db.query<{ status: string; error: string }>(
+      `select status, error from "${schema}"."exports" where id = $1`,
+      [id],
+    );
+    expect(stale).toEqual({ status: 'failed', error: 'The export was interrupted; start a new one' });
+    await waitForExport(as(owner), fresh.data.id);
     await db.query(`delete from "${schema}"."exports" where id = $1`, [id]);
   });
 

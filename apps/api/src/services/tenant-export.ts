@@ -42,6 +42,9 @@ export const EXPORT_EXCLUDED_TABLES: Readonly<Record<string, string>> = {
 /** Attempts of one export job (graphile-worker retries with its backoff; each attempt starts over). */
 export const EXPORT_MAX_ATTEMPTS = 3;
 
+/** An export still queued or running after this long was interrupted: a new request replaces it. */
+export const EXPORT_STALE_MS = 6 * 60 * 60 * 1000;
+
 /** How long a presigned download of an export stays valid. */
 export const EXPORT_DOWNLOAD_EXPIRES_SECONDS = 300;
 
@@ -69,7 +72,8 @@ const notFound = () => new AppError({ code: 'NOT_FOUND', appCode: 'NOT_FOUND', m
 
 /**
  * Records a queued export and its job in one transaction, with the audit row. At most one export runs at a
- * time per tenant: while one is queued or running, asking again answers that one.
+ * time per tenant: while one is queued or running, asking again answers that one (unless it is older than
+ * EXPORT_STALE_MS: then it is marked failed and a new one starts).
  */
 export async function requestExport(em: EntityManager, tenant: Tenant, audit: AuditContext): Promise<TenantExport> {
   return em.transactional(async (tx) => {
@@ -78,7 +82,15 @@ export async function requestExport(em: EntityManager, tenant: Tenant, audit: Au
       { status: { $in: ['queued', 'running'] } },
       { orderBy: { createdAt: 'desc', id: 'desc' } },
     );
-    if (inFlight) return toExportModel(inFlight);
+    if (inFlight && Date.now() - new Date(inFlight.createdAt).getTime() < EXPORT_STALE_MS)
+      return toExportModel(inFlight);
+    if (inFlight) {
+      // A job that died on its last attempt (a killed worker) leaves its row in flight: give it up.
+      inFlight.status = 'failed';
+      inFlight.step = null;
+      inFlight.error = 'The export was interrupted; start a new one';
+      inFlight.completedAt = new Date();
+    }
     const id = randomUUID();
     const row = tx.create(ExportSchema, {
       id,
