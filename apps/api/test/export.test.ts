@@ -1,5 +1,5 @@
-import { createHash, randomUUID } from 'node:crypto';
-import { DeleteObjectCommand } from '@aws-sdk/client-s3';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { DeleteObjectCommand, GetObjectCommand } from '@aws-sdk/client-s3';
 import { unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExportManifest, type DownloadUrl, type FileModel, type TenantExport } from '@tenantry/shared';
@@ -287,6 +287,33 @@ describe('the tenant_export job', () => {
       reason: 'already ready',
     });
   });
+
+  it('streams an archive bigger than one upload part (S3 multipart) intact', async () => {
+    const other = await createUser();
+    const org = await createReadyTenant(t.app, other);
+    // Random bytes do not compress: the zip passes lib-storage's 5 MiB part size.
+    const body = new Uint8Array(randomBytes(6 * 1024 * 1024));
+    const file = await uploadFile(t.app, as(other, org.id), { name: 'big.bin', contentType: 'application/zip', body });
+    const id = await insertExport(org.id);
+    const result = await runTenantExport(
+      t.app.services.orm,
+      storage(),
+      { tenantId: org.id, exportId: id },
+      { attempt: 1, maxAttempts: 1 },
+    );
+    expect(result.outcome).toBe('ready');
+    const object = await storage().s3.send(
+      new GetObjectCommand({ Bucket: storage().bucket, Key: exportKey(org.id, id) }),
+    );
+    const archive = new Uint8Array(await object.Body!.transformToByteArray());
+    expect(archive.byteLength).toBeGreaterThan(5 * 1024 * 1024);
+    const entries = unzipSync(archive);
+    const manifest = ExportManifest.parse(JSON.parse(new TextDecoder().decode(entries['manifest.json'])));
+    const listed = manifest.files.find((f) => f.id === file.id);
+    expect(listed?.sha256).toBe(sha256(body));
+    // Compared as buffers: a deep equality of 6 MiB arrays takes the test runner tens of seconds.
+    expect(Buffer.from(entries[listed!.path]!).equals(Buffer.from(body))).toBe(true);
+  }, 60_000);
 
   it('does nothing for a tenant being deleted', async () => {
     const other = await createUser();
