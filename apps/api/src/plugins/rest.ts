@@ -175,5 +175,8 @@ export async function restPlugin(app: FastifyInstance, { services }: { services:
     routePrefix: '/docs',
     uiConfig: { docExpansion: 'list', deepLinking: true, tryItOutEnabled: true, validatorUrl: null },
     staticCSP: true,
+    // Swagger UI sets inline styles (its React components' style attributes): allowed on the docs page only.
+    transformStaticCSP: (header) =>
+      header.replace("style-src 'self' https:", "style-src 'self' https: 'unsafe-inline'"),
   });
 }
