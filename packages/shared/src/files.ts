@@ -32,7 +32,7 @@ export const FileName = z
   .trim()
   .min(1, 'Give the file a name')
   .max(255, 'At most 255 characters')
-  .refine((n) => !/[\u0000-\u001f\u007f]/.test(n), 'No control characters');
+  .refine((n) => ![...n].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f), 'No control characters');
 
 export const ContentType = z
   .string()
