@@ -155,7 +155,10 @@ const tenants = router({
     .meta(route('GET', '/tenant-status/{id}', "An organisation's preparation status", 'tenants', 'user'))
     .input(TenantPath)
     .output(TenantStatusInfo)
-    .query(({ ctx, input }) => app(ctx).tenants.status(input)),
+    .query(async ({ ctx, input }) => {
+      await assertHeadersAgree(ctx, input.id);
+      return app(ctx).tenants.status(input);
+    }),
   current: forwardingProcedure
     .meta(
       route('GET', '/api/v1/tenant', 'The current organisation (X-Tenant-ID, or your last one)', 'tenants', 'tenant'),
