@@ -6,7 +6,6 @@ export const Migration20261123233000_exports: TenantMigration = {
   up: (s) => [
     `create table ${s}."exports" ("id" uuid not null, "status" text not null default 'queued', "progress" int not null default 0, "step" varchar(255) null, "key" varchar(1024) not null, "size" bigint null, "error" text null, "requested_by" uuid null, "created_at" timestamptz not null, "completed_at" timestamptz null, primary key ("id"));`,
     `alter table ${s}."exports" add constraint "exports_status_check" check ("status" in ('queued', 'running', 'ready', 'failed'));`,
-    `alter table ${s}."exports" add constraint "exports_progress_check" check ("progress" between 0 and 100);`,
     `create index "exports_created_at_id_index" on ${s}."exports" ("created_at", "id");`,
   ],
 };
