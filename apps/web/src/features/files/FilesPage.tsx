@@ -12,6 +12,7 @@ import { formatDateTime } from '../../lib/time';
 import { trpc } from '../../lib/trpc';
 import { ROLE_LABELS } from '../tenants/tenant-format';
 import { RequireTenant } from '../tenants/TenantStates';
+import { QuotaBar, type QuotaNotes } from '../usage/QuotaBar';
 import { lastDays, quota } from '../usage/usage-format';
 import {
   describeType,
@@ -112,41 +113,14 @@ function StorageCard({
     );
   }
   const q = quota(storage.usedBytes, storage.limitBytes, formatBytes);
-  const labelId = 'quota-storage-label';
-  return (
-    <div className={`card files-storage quota quota--${q.level}`} data-testid="quota-storage" data-level={q.level}>
-      <div className="quota__head">
-        <span id={labelId} className="quota__label">
-          Storage
-        </span>
-        <span className="quota__value">
-          {q.text}
-          {q.percent === null ? null : <span className="muted"> · {q.percent} %</span>}
-        </span>
-      </div>
-      {q.percent === null ? (
-        <div className="quota__bar quota__bar--unlimited" aria-hidden="true" />
-      ) : (
-        <div
-          className="quota__bar"
-          role="meter"
-          aria-labelledby={labelId}
-          aria-valuemin={0}
-          aria-valuemax={100}
-          aria-valuenow={q.fill}
-          aria-valuetext={`${q.text} (${q.percent} %)`}
-        >
-          <div className="quota__fill" style={{ width: `${q.fill}%` }} />
-        </div>
-      )}
-      {q.level === 'over' ? (
-        <p className="quota__note">The plan's storage is full: delete files or change the plan to upload more.</p>
-      ) : q.level === 'warn' ? (
-        <p className="quota__note">Close to the plan's storage limit.</p>
-      ) : null}
-    </div>
-  );
+  return <QuotaBar id="storage" label="Storage" quota={q} notes={STORAGE_NOTES} className="card files-storage" />;
 }
+
+const STORAGE_NOTES: QuotaNotes = {
+  ok: null,
+  warn: "Close to the plan's storage limit.",
+  over: "The plan's storage is full: delete files or change the plan to upload more.",
+};
 
 function UploadCard({ uploads }: { uploads: Uploads }) {
   const input = useRef<HTMLInputElement>(null);

@@ -17,9 +17,9 @@ import {
   quota,
   USAGE_RANGES,
   withLiveToday,
-  type Quota,
   type UsageRangeId,
 } from './usage-format';
+import { QuotaBar } from './QuotaBar';
 import './usage.css';
 
 // The chart library is the page's heaviest part: it loads with the page, behind the quota bars.
@@ -156,46 +156,6 @@ function QuotaBars({ summary }: { summary: UsageSummary }) {
         quota={quota(today.apiRequests, limits.apiRequestsPerDay)}
         overNote="Further requests are refused until midnight UTC."
       />
-    </div>
-  );
-}
-
-const LEVEL_NOTES: Record<Quota['level'], string | null> = {
-  ok: null,
-  warn: 'Close to the limit.',
-  over: 'At the limit of the plan.',
-};
-
-function QuotaBar({ id, label, quota: q, overNote }: { id: string; label: string; quota: Quota; overNote?: string }) {
-  const labelId = `quota-${id}-label`;
-  const note = q.level === 'over' && overNote ? `${LEVEL_NOTES.over} ${overNote}` : LEVEL_NOTES[q.level];
-  return (
-    <div className={`quota quota--${q.level}`} data-testid={`quota-${id}`} data-level={q.level}>
-      <div className="quota__head">
-        <span id={labelId} className="quota__label">
-          {label}
-        </span>
-        <span className="quota__value">
-          {q.text}
-          {q.percent === null ? null : <span className="muted"> · {q.percent} %</span>}
-        </span>
-      </div>
-      {q.percent === null ? (
-        <div className="quota__bar quota__bar--unlimited" aria-hidden="true" />
-      ) : (
-        <div
-          className="quota__bar"
-          role="meter"
-          aria-labelledby={labelId}
-          aria-valuemin={0}
-          aria-valuemax={100}
-          aria-valuenow={q.fill}
-          aria-valuetext={`${q.text} (${q.percent} %)`}
-        >
-          <div className="quota__fill" style={{ width: `${q.fill}%` }} />
-        </div>
-      )}
-      {note ? <p className="quota__note">{note}</p> : null}
     </div>
   );
 }
