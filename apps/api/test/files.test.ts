@@ -147,6 +147,18 @@ describe('an upload', () => {
     expect(again.status).toBe(200);
     expect(again.data).toEqual(file);
     expect(await storageBytes(tenant)).toBe(2345);
+    // Every member reads the storage in use with the organisation (the files page's bar).
+    const viewer = await createUser();
+    await call(t.app, 'query', 'auth.me', undefined, { token: viewer.tokens.accessToken });
+    await addMembership(db, tenant.id, await userIdByEmail(db, viewer.email), 'viewer');
+    const current = await call<{ storageBytes: number }>(
+      t.app,
+      'query',
+      'tenants.current',
+      undefined,
+      as(viewer, tenant),
+    );
+    expect(current.data.storageBytes).toBe(2345);
   });
 
   it('downloads with the same bytes, under its original name', async () => {

@@ -137,6 +137,8 @@ export const CurrentTenant = Tenant.extend({
   viaSuperadmin: z.boolean(),
   memberCount: z.number().int(),
   maxUsers: z.number().int().nullable(),
+  /** Bytes of the tenant's ready files (what the plan's storage limit is checked against). */
+  storageBytes: z.number().int(),
   /** The features of the plan in force (custom overrides applied): what `useFeature` reads. */
   features: z.array(Feature),
   limits: PlanLimitsModel,

@@ -105,6 +105,7 @@ export const tenantsRouter = router({
     viaSuperadmin: ctx.membership.viaSuperadmin,
     memberCount: await memberCount(ctx.em, ctx.tenant.id),
     maxUsers: maxUsersOf(ctx.tenant.plan, ctx.tenant.planOverrides),
+    storageBytes: Number(ctx.tenant.storageBytes),
     ...planFieldsOf(ctx.tenant),
   })),
 
@@ -125,6 +126,7 @@ export const tenantsRouter = router({
         viaSuperadmin: false,
         memberCount: await memberCount(ctx.em, tenant.id),
         maxUsers: maxUsersOf(tenant.plan, tenant.planOverrides),
+        storageBytes: Number(tenant.storageBytes),
         ...planFieldsOf(tenant),
       };
     }),

@@ -15,14 +15,14 @@ const FILE_NEW = '33333333-3333-4333-8333-333333333333';
 const mocks = vi.hoisted(() => ({
   role: 'owner',
   list: vi.fn(),
-  summary: vi.fn(),
+  current: vi.fn(),
   calls: {
     createUpload: vi.fn(),
     completeUpload: vi.fn(),
     delete: vi.fn(),
     getDownloadUrl: vi.fn(),
   },
-  invalidate: { list: vi.fn(), summary: vi.fn() },
+  invalidate: { list: vi.fn(), current: vi.fn() },
 }));
 
 interface MutationOptions {
@@ -68,10 +68,9 @@ vi.mock('../../lib/trpc', () => ({
         list: { invalidate: mocks.invalidate.list },
         getDownloadUrl: { fetch: mocks.calls.getDownloadUrl },
       },
-      usage: { summary: { invalidate: mocks.invalidate.summary } },
+      tenants: { current: { invalidate: mocks.invalidate.current } },
     }),
-    tenants: { current: { useQuery: () => ({ data: { limits: { storageBytes: 10 * GB } } }) } },
-    usage: { summary: { useQuery: mocks.summary } },
+    tenants: { current: { useQuery: mocks.current } },
     files: {
       list: { useInfiniteQuery: mocks.list },
       createUpload: { useMutation: fakeMutation((input) => mocks.calls.createUpload(input) as Promise<unknown>) },
@@ -121,21 +120,16 @@ function answerList(page: Partial<FilePage> | null) {
   });
 }
 
-const summaryOf = (storageBytes: number, limit: number | null = 10 * GB) => ({
+/** `tenants.current` as the page reads it: the storage in use and the plan's limit (every role reads it). */
+const currentOf = (storageBytes: number, limit: number | null = 10 * GB) => ({
   isPending: false,
   isError: false,
   error: null,
-  data: {
-    today: { day: '2026-11-23', apiRequests: 1, members: 1, storageBytes },
-    limits: { maxUsers: 100, storageBytes: limit, apiRequestsPerDay: 1000 },
-  },
+  data: { storageBytes, limits: { maxUsers: 100, storageBytes: limit, apiRequestsPerDay: 1000 } },
 });
 
-/** `usage.summary` answers only when the page asks (owners and admins). */
-function answerSummary(answer: ReturnType<typeof summaryOf>) {
-  mocks.summary.mockImplementation((_input: unknown, options?: { enabled?: boolean }) =>
-    options?.enabled === false ? { isPending: true, isError: false, error: null, data: undefined } : answer,
-  );
+function answerCurrent(answer: ReturnType<typeof currentOf>) {
+  mocks.current.mockImplementation(() => answer);
 }
 
 // The storage the browser posts to: a local HTTP server answering as S3 does.
@@ -178,8 +172,8 @@ const presigned = (name: string, size: number, contentType: string): PresignedUp
 beforeEach(() => {
   mocks.role = 'owner';
   mocks.list.mockReset();
-  mocks.summary.mockReset();
-  answerSummary(summaryOf(2 * GB));
+  mocks.current.mockReset();
+  answerCurrent(currentOf(2 * GB));
   for (const fn of [...Object.values(mocks.calls), ...Object.values(mocks.invalidate)]) fn.mockReset();
   mocks.calls.createUpload.mockImplementation((input: { name: string; size: number; contentType: string }) =>
     Promise.resolve(presigned(input.name, input.size, input.contentType)),
@@ -218,14 +212,13 @@ describe('FilesPage', () => {
     expect(screen.getByRole('button', { name: 'Choose files' })).toBeTruthy();
   });
 
-  it('shows viewers the list and downloads, without uploading or deleting, and the plan allowance only', () => {
+  it('shows viewers the list, downloads and the storage in use, without uploading or deleting', () => {
     mocks.role = 'viewer';
     renderPage();
     expect(screen.queryByTestId('dropzone')).toBeNull();
     expect(screen.queryByRole('button', { name: /^Delete/ })).toBeNull();
     expect(screen.getByRole('button', { name: 'Download plan.pdf' })).toBeTruthy();
-    expect(mocks.summary.mock.lastCall?.[1]).toEqual({ enabled: false });
-    expect(screen.getByTestId('storage-plan').textContent).toContain('The plan includes 10 GB of storage.');
+    expect(screen.getByTestId('quota-storage').textContent).toContain('2 GB / 10 GB · 20 %');
   });
 
   it('uploads a chosen file with a progress bar, confirms it, and refreshes the list and the storage', async () => {
@@ -244,7 +237,7 @@ describe('FilesPage', () => {
     expect(posted[0]!.indexOf('name="Policy"')).toBeLessThan(posted[0]!.indexOf('name="file"'));
     expect(within(uploadRow('report.csv')).getByRole('progressbar').getAttribute('aria-valuenow')).toBe('100');
     expect(mocks.invalidate.list).toHaveBeenCalled();
-    expect(mocks.invalidate.summary).toHaveBeenCalled();
+    expect(mocks.invalidate.current).toHaveBeenCalled();
     fireEvent.click(screen.getByRole('button', { name: 'Clear finished' }));
     expect(screen.queryByTestId('upload-row')).toBeNull();
   });
@@ -334,7 +327,7 @@ describe('FilesPage', () => {
   });
 
   it('refuses an empty file or one bigger than the storage left before sending anything', () => {
-    answerSummary(summaryOf(10 * GB - 100));
+    answerCurrent(currentOf(10 * GB - 100));
     renderPage();
     choose(new File([], 'empty.txt', { type: 'text/plain' }), new File(['x'.repeat(500)], 'five.txt'));
     expect(uploadRow('empty.txt').textContent).toContain('This file is empty');
@@ -368,7 +361,7 @@ describe('FilesPage', () => {
     fireEvent.click(await screen.findByRole('button', { name: 'Delete file', hidden: true }));
     await vi.waitFor(() => expect(mocks.invalidate.list).toHaveBeenCalled());
     expect(mocks.calls.delete).toHaveBeenCalledWith({ id: FILE_A });
-    expect(mocks.invalidate.summary).toHaveBeenCalled();
+    expect(mocks.invalidate.current).toHaveBeenCalled();
   });
 
   it('filters by name and type, sorts, and says when nothing matches', () => {

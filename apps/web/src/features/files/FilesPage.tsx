@@ -13,7 +13,7 @@ import { trpc } from '../../lib/trpc';
 import { ROLE_LABELS } from '../tenants/tenant-format';
 import { RequireTenant } from '../tenants/TenantStates';
 import { QuotaBar, type QuotaNotes } from '../usage/QuotaBar';
-import { lastDays, quota } from '../usage/usage-format';
+import { quota } from '../usage/usage-format';
 import {
   describeType,
   fileListInput,
@@ -45,29 +45,21 @@ interface Storage {
   limitBytes: number | null;
 }
 
-/**
- * Storage in use against the plan: owners and admins read it from the usage summary; the plan's limit
- * alone (from the organisation) for the others, who may not read the usage.
- */
-function useStorage(role: Role): { storage: Storage | null; limitBytes: number | null | undefined; error: unknown } {
-  const [today] = useState(() => lastDays(1));
-  const readsUsage = can(role, 'usage.read');
-  const summary = trpc.usage.summary.useQuery(today, { enabled: readsUsage });
+/** Storage in use against the plan, from the organisation itself: every role may read it. */
+function useStorage(): { storage: Storage | null; limitBytes: number | null | undefined; error: unknown } {
   const current = trpc.tenants.current.useQuery();
-  const limitBytes = summary.data?.limits.storageBytes ?? current.data?.limits.storageBytes;
-  const storage = summary.data
-    ? { usedBytes: summary.data.today.storageBytes, limitBytes: summary.data.limits.storageBytes }
-    : null;
-  return { storage, limitBytes, error: readsUsage ? summary.error : null };
+  const data = current.data;
+  const storage = data ? { usedBytes: data.storageBytes, limitBytes: data.limits.storageBytes } : null;
+  return { storage, limitBytes: data?.limits.storageBytes, error: current.error };
 }
 
 function Files({ tenantName, role, viaSuperadmin }: { tenantName: string; role: Role; viaSuperadmin: boolean }) {
   const writes = can(role, 'files.write');
-  const { storage, limitBytes, error } = useStorage(role);
+  const { storage, limitBytes, error } = useStorage();
   const utils = trpc.useUtils();
   const uploads = useUploads(storage, () => {
     void utils.files.list.invalidate();
-    void utils.usage.summary.invalidate();
+    void utils.tenants.current.invalidate();
   });
   return (
     <>
@@ -432,7 +424,7 @@ function DeleteFileDialog({ file, onClose }: { file: FileModel | null; onClose: 
   const remove = trpc.files.delete.useMutation({
     onSuccess: () => {
       void utils.files.list.invalidate();
-      void utils.usage.summary.invalidate();
+      void utils.tenants.current.invalidate();
     },
   });
   const close = () => {
