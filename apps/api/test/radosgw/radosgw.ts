@@ -74,6 +74,8 @@ mon allow pool size one = true
 mon warn on pool no redundancy = false
 osd crush chooseleaf type = 0
 osd objectstore = memstore
+osd crush update on start = false
+osd class update on start = false
 memstore device bytes = ${memoryBytes}
 keyring = ${dir}/keyring
 run dir = ${dir}/run
@@ -206,6 +208,10 @@ export async function startRadosgw(options: RadosgwOptions): Promise<RunningRado
     const osdId = (await ceph('ceph', ['--connect-timeout', '30', 'osd', 'new', osdUuid])).trim();
     await alive(mon, 'mon.a');
     if (osdId !== '0') throw new RadosgwError(`expected OSD id 0, got ${osdId}`);
+    // The OSD's own start-up CRUSH update races its monitor client: about one start in three it sends the
+    // command before it has the monitor map, with a zero fsid, is refused ('wrong fsid') and exits. The
+    // configuration turns that update off and the OSD is placed under the default root here instead.
+    await ceph('ceph', ['osd', 'crush', 'add', 'osd.0', '1', 'root=default']);
     await ceph('ceph-osd', ['-i', '0', '--mkfs', '--osd-uuid', osdUuid]);
     const osd = await daemon('ceph-osd', ['-i', '0'], 'osd.0');
     const rgw = await daemon('radosgw', ['-n', RGW_NAME], RGW_NAME);
