@@ -88,6 +88,20 @@ async function tenantRow(id: string) {
   return row!;
 }
 
+/** The tenant's rows in the control plane's audit, oldest first. */
+async function platformRows(tenantId: string) {
+  return db.query<{
+    procedure: string;
+    superadmin_id: string | null;
+    superadmin_email: string | null;
+    details: Record<string, unknown> | null;
+  }>(
+    `select procedure, superadmin_id, superadmin_email, details from platform_audit
+      where tenant_id = $1 order by at, id`,
+    [tenantId],
+  );
+}
+
 async function waitForTenantStatus(id: string, status: string, timeoutMs = 20_000) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -241,6 +255,24 @@ describe('the purge', () => {
       invitations: 1,
     });
     expect((row.deletion_summary?.tables as Record<string, number>).projects).toBe(1);
+    // The job's purge is in the platform audit, with no superadmin, and stays there: the database refuses
+    // to change or remove it.
+    const recorded = await platformRows(tenant.id);
+    expect(recorded).toEqual([
+      {
+        procedure: 'tenant.purged',
+        superadmin_id: null,
+        superadmin_email: null,
+        details: { slug: tenant.slug, summary: row.deletion_summary },
+      },
+    ]);
+    await expect(
+      db.query(`update platform_audit set details = null where tenant_id = $1`, [tenant.id]),
+    ).rejects.toThrow(/append-only/);
+    await expect(db.query('delete from platform_audit where tenant_id = $1', [tenant.id])).rejects.toThrow(
+      /append-only/,
+    );
+    expect(await platformRows(tenant.id)).toEqual(recorded);
     // Still gone for its former members; nothing left to restore.
     const mine = await call<MyTenant[]>(now.app, 'query', 'tenants.mine', undefined, {
       token: others[0]!.tokens.accessToken,
@@ -258,19 +290,23 @@ describe('the purge', () => {
     const storage = { s3: services.s3, bucket: services.env.S3_BUCKET, pageSize: 2 };
 
     // Not before the grace period is over.
-    expect(await purgeTenant(services.orm.em.fork(), storage, tenant.id)).toEqual({
+    expect(await purgeTenant(services.orm.em.fork(), storage, tenant.id, null)).toEqual({
       outcome: 'skipped',
       reason: 'grace period not over',
     });
     await db.query(`update tenants set purge_after = now() - interval '1 second' where id = $1`, [tenant.id]);
-    const result = await purgeTenant(services.orm.em.fork(), storage, tenant.id);
+    const result = await purgeTenant(services.orm.em.fork(), storage, tenant.id, null);
     expect(result).toMatchObject({ outcome: 'purged', summary: { objects: 7, objectBytes: bytes, memberships: 1 } });
     expect(await keysUnder(later, `${tenant.id}/`)).toEqual([]);
     // A second run, as the job queued for the end of the grace period will be, does nothing.
-    expect(await purgeTenant(services.orm.em.fork(), storage, tenant.id)).toEqual({
+    expect(await purgeTenant(services.orm.em.fork(), storage, tenant.id, null)).toEqual({
       outcome: 'skipped',
       reason: 'tenant is deleted',
     });
+    // Recorded once, for the run that purged.
+    expect(await platformRows(tenant.id)).toMatchObject([
+      { procedure: 'tenant.purged', superadmin_id: null, details: { slug: tenant.slug, summary: { objects: 7 } } },
+    ]);
   });
 
   it('purgePlan is a dry run of the next purge, and a purge removes at most TENANT_PURGE_MAX tenants', async () => {
@@ -316,6 +352,19 @@ describe('the purge', () => {
     expect((await tenantRow(ids[2]!)).status).toBe('deleting');
     expect(await schemaExists(ids[0]!)).toBe(false);
     expect(await schemaExists(ids[2]!)).toBe(true);
+    // Each purge is the superadmin's in the platform audit.
+    const superadminId = await userIdByEmail(db, superadmin.email);
+    for (const [i, o] of orgs.slice(0, 2).entries()) {
+      expect(await platformRows(o.tenant.id)).toEqual([
+        {
+          procedure: 'admin.tenants.purge',
+          superadmin_id: superadminId,
+          superadmin_email: superadmin.email,
+          details: { slug: o.tenant.slug, summary: run.data.purged[i]!.summary },
+        },
+      ]);
+    }
+    expect(await platformRows(ids[2]!)).toEqual([]);
 
     const after = await call<PurgePlan>(later.app, 'query', 'admin.tenants.purgePlan', undefined, admin());
     expect(after.data.items.map((x) => x.id)).toEqual([ids[2]]);

@@ -10,7 +10,7 @@ import { quotedSchema, tenantSchemaName } from '../src/db/tenant-schema.js';
 import { migrateTenantSchema } from '../src/services/tenant-migrator.js';
 import { migrateAllTenants, type TenantMigrationProgress } from '../src/services/tenant-migrations.js';
 import { buildTestApp, type TestApp } from './helpers/app.js';
-import { connectDb, isolatedDatabase, type Db } from './helpers/db.js';
+import { connectDb, isolatedDatabase, userIdByEmail, type Db } from './helpers/db.js';
 import { createUser, stackEnv, type TestUser } from './helpers/stack-env.js';
 import { call, createReadyTenant, tenantHeader } from './helpers/tenants.js';
 
@@ -271,6 +271,40 @@ describe('admin.migrations', () => {
     expect(done.behind).toEqual([]);
     expect(done.behindCount).toBe(0);
     expect(await versions(db, [behind!, broken!])).toEqual([tenantMigrations.length, tenantMigrations.length]);
+  });
+
+  it('starting a run is in the platform audit: the superadmin, no tenant, and it cannot be changed', async () => {
+    const starter = await createUser({ groups: ['superadmin'] });
+    const token = { token: starter.tokens.accessToken };
+    await bulkTenants(orm, 1, tenantMigrations.length - 1);
+    const before = await call<TenantMigrationStatus>(t.app, 'query', 'admin.migrations.status', undefined, token);
+    const started = await call<TenantMigrationStart>(t.app, 'mutation', 'admin.migrations.start', undefined, token);
+    expect(started.data.queued).toBe(true);
+    await waitForIdle();
+
+    const superadminId = await userIdByEmail(db, starter.email);
+    const rows = await db.query<Record<string, unknown>>(
+      `select superadmin_id, superadmin_email, tenant_id, procedure, details, request_id is not null as has_request
+         from platform_audit where superadmin_id = $1`,
+      [superadminId],
+    );
+    expect(rows).toEqual([
+      {
+        superadmin_id: superadminId,
+        superadmin_email: starter.email,
+        tenant_id: null,
+        procedure: 'admin.migrations.start',
+        details: { queued: true, targetVersion: tenantMigrations.length, tenantsBehind: before.data.behindCount },
+        has_request: true,
+      },
+    ]);
+    expect(before.data.behindCount).toBeGreaterThan(0);
+    await expect(
+      db.query(`update platform_audit set tenant_id = gen_random_uuid() where superadmin_id = $1`, [superadminId]),
+    ).rejects.toThrow(/append-only/);
+    await expect(db.query('delete from platform_audit where superadmin_id = $1', [superadminId])).rejects.toThrow(
+      /append-only/,
+    );
   });
 });
 

@@ -82,7 +82,7 @@ export function taskList(
   const purge: Task = async (payload, helpers) => {
     if (!isPayload('tenant_purge', payload)) throw new Error('tenant_purge needs { tenantId }');
     if (!storage) throw new Error('tenant_purge needs the S3 bucket');
-    const result = await purgeTenant(settings.orm.em.fork(), storage, payload.tenantId);
+    const result = await purgeTenant(settings.orm.em.fork(), storage, payload.tenantId, null);
     helpers.logger.info(
       result.outcome === 'purged'
         ? `tenant ${payload.tenantId}: purged (${result.summary.objects} objects, ${result.summary.memberships} memberships)`

@@ -9,7 +9,12 @@ export const adminMigrationsRouter = router({
 
   /** Queues a run of the orchestrator on the job runner (one at a time); `queued: false` if one is already on. */
   start: adminProcedure.output(TenantMigrationStart).mutation(async ({ ctx }) => {
-    const queued = await queueTenantMigrationRun(ctx.em, ctx.user.id);
+    const queued = await queueTenantMigrationRun(ctx.em, {
+      id: ctx.user.id,
+      email: ctx.user.email,
+      requestId: ctx.req.id,
+      ip: ctx.req.ip,
+    });
     ctx.log.info(
       { superadminId: ctx.user.id, superadminEmail: ctx.user.email, queued },
       'superadmin started a tenant migration run',

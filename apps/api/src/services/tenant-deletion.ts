@@ -1,12 +1,19 @@
-import { randomUUID } from 'node:crypto';
 import { DeleteObjectsCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { PurgePlan, PurgeResult, TenantDeleteInput, TenantDeletionSummary, TenantStatus } from '@tenantry/shared';
-import { PlatformAuditSchema, TenantSchema, type Tenant, type User } from '../db/control/index.js';
+import type {
+  AuditAction,
+  PurgePlan,
+  PurgeResult,
+  TenantDeleteInput,
+  TenantDeletionSummary,
+  TenantStatus,
+} from '@tenantry/shared';
+import { TenantSchema, type Tenant, type User } from '../db/control/index.js';
 import { quotedSchema } from '../db/tenant-schema.js';
 import { AppError, fieldError } from '../errors.js';
 import { enqueue } from '../jobs/queue.js';
 import { recordAudit, type AuditContext } from './audit.js';
+import { recordPlatformAction, superadminOf, type SuperadminActor } from './platform-audit.js';
 import { TENANT_STATUS_CHANNEL } from './provisioning.js';
 import { findAnyTenant } from './tenants.js';
 
@@ -77,25 +84,6 @@ export async function requestDeletion(
   return findAnyTenant(em.fork(), tenant.id);
 }
 
-/** A superadmin's own row in the control plane's audit (it outlives the tenant's schema). */
-async function recordPlatformAction(
-  em: EntityManager,
-  actor: AuditContext,
-  tenantId: string,
-  procedure: string,
-): Promise<void> {
-  await em.insert(PlatformAuditSchema, {
-    id: randomUUID(),
-    at: new Date(),
-    superadminId: actor.actorId,
-    superadminEmail: actor.actorEmail,
-    tenantId,
-    procedure,
-    requestId: actor.requestId,
-    ip: actor.ip,
-  });
-}
-
 /** Restores a tenant during its grace period: ready again, its purge job removed (and a no-op if it already runs). */
 export async function restoreTenant(em: EntityManager, id: string, audit: AuditContext): Promise<Tenant> {
   const tenant = await findAnyTenant(em, id);
@@ -125,7 +113,11 @@ export async function restoreTenant(em: EntityManager, id: string, audit: AuditC
       },
       tenant.schemaName,
     );
-    await recordPlatformAction(tx, audit, id, 'admin.tenants.restore');
+    await recordPlatformAction(tx, {
+      superadmin: superadminOf(audit),
+      tenantId: id,
+      procedure: 'admin.tenants.restore',
+    });
   });
   return findAnyTenant(em.fork(), id);
 }
@@ -226,12 +218,18 @@ export type PurgeOutcome =
  * invitations. The tenant's row stays as the record (`deleted`, when, who asked, what was removed). Runs under
  * the row's lock and only for a tenant still `deleting` whose grace period is over, so a restored tenant, a
  * purge that already ran or a second concurrent run does nothing. A failure rolls the database back; the
- * objects already removed stay removed and the next attempt carries on.
+ * objects already removed stay removed and the next attempt carries on. Each purge is recorded in the
+ * platform audit, in its transaction, as the superadmin's (`by`) or the job's (null).
  */
-export async function purgeTenant(em: EntityManager, storage: TenantStorage, tenantId: string): Promise<PurgeOutcome> {
+export async function purgeTenant(
+  em: EntityManager,
+  storage: TenantStorage,
+  tenantId: string,
+  by: SuperadminActor | null,
+): Promise<PurgeOutcome> {
   return em.fork().transactional(async (tx) => {
-    const [row] = await tx.execute<{ status: TenantStatus; schema_name: string; due: boolean }[]>(
-      `select status, schema_name, purge_after is not null and purge_after <= now() as due
+    const [row] = await tx.execute<{ status: TenantStatus; slug: string; schema_name: string; due: boolean }[]>(
+      `select status, slug, schema_name, purge_after is not null and purge_after <= now() as due
          from tenants where id = ? for update`,
       [tenantId],
     );
@@ -265,6 +263,12 @@ export async function purgeTenant(em: EntityManager, storage: TenantStorage, ten
        ) select pg_notify('${TENANT_STATUS_CHANNEL}', id::text) from changed`,
       [JSON.stringify(summary), tenantId],
     );
+    await recordPlatformAction(tx, {
+      superadmin: by,
+      tenantId,
+      procedure: by ? 'admin.tenants.purge' : ('tenant.purged' satisfies AuditAction),
+      details: { slug: row.slug, summary },
+    });
     return { outcome: 'purged', summary };
   });
 }
@@ -308,7 +312,7 @@ export async function purgePlan(em: EntityManager, storage: TenantStorage, max: 
   return { max, remaining: Math.max(0, total - rows.length), items };
 }
 
-/** A superadmin's purge run now: at most `max` tenants past their grace period, each recorded in the platform audit. */
+/** A superadmin's purge run now: at most `max` tenants past their grace period, each recorded as theirs. */
 export async function purgeDue(
   em: EntityManager,
   storage: TenantStorage,
@@ -318,9 +322,8 @@ export async function purgeDue(
   const { rows } = await dueTenants(em, max);
   const purged: PurgeResult['purged'] = [];
   for (const t of rows) {
-    const result = await purgeTenant(em, storage, t.id);
+    const result = await purgeTenant(em, storage, t.id, superadminOf(audit));
     if (result.outcome !== 'purged') continue;
-    await recordPlatformAction(em.fork(), audit, t.id, 'admin.tenants.purge');
     purged.push({ id: t.id, slug: t.slug, summary: result.summary });
   }
   const remaining = await em.fork().count(TenantSchema, { status: 'deleting', purgeAfter: { $lte: new Date() } });

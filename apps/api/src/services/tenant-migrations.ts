@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { TenantMigrationStatus, TenantStatus } from '@tenantry/shared';
 import type { Orm } from '../db/orm.js';
 import { tenantMigrations, type TenantMigration } from '../db/migrations/tenant/index.js';
+import { recordPlatformAction, type SuperadminActor } from './platform-audit.js';
 import { migrateTenantSchema } from './tenant-migrator.js';
 
 /**
@@ -211,21 +212,36 @@ export const TENANTS_MIGRATE_JOB_KEY = 'tenants_migrate';
 
 /**
  * Queues a run of the orchestrator on the job runner, unless one is already queued or running (answered
- * false). An advisory lock makes the check and the enqueue one step for concurrent callers.
+ * false). An advisory lock makes the check and the enqueue one step for concurrent callers. Either way the
+ * superadmin's request is recorded in the platform audit, for every tenant (no tenant id).
  */
-export async function queueTenantMigrationRun(em: EntityManager, requestedBy: string | null): Promise<boolean> {
+export async function queueTenantMigrationRun(em: EntityManager, superadmin: SuperadminActor): Promise<boolean> {
   return em.transactional(async (tx) => {
     await tx.execute('select pg_advisory_xact_lock(hashtext(?))', [TENANTS_MIGRATE_JOB_KEY]);
-    const active = await tx.execute<{ n: number }[]>(
+    const [active] = await tx.execute<{ n: number }[]>(
       `select count(*)::int as n
          from graphile_worker.jobs j
         where j.task_identifier = 'tenants_migrate' and (j.locked_at is not null or j.attempts < j.max_attempts)`,
     );
-    if ((active[0]?.n ?? 0) > 0) return false;
-    await tx.execute(
-      `select graphile_worker.add_job('tenants_migrate', ?::json, queue_name => ?, max_attempts => 1, job_key => ?)`,
-      [JSON.stringify({ requestedBy }), TENANTS_MIGRATE_JOB_KEY, TENANTS_MIGRATE_JOB_KEY],
+    const queued = (active?.n ?? 0) === 0;
+    if (queued) {
+      await tx.execute(
+        `select graphile_worker.add_job('tenants_migrate', ?::json, queue_name => ?, max_attempts => 1, job_key => ?)`,
+        [JSON.stringify({ requestedBy: superadmin.id }), TENANTS_MIGRATE_JOB_KEY, TENANTS_MIGRATE_JOB_KEY],
+      );
+    }
+    const targetVersion = tenantMigrations.length;
+    const [behind] = await tx.execute<{ n: number }[]>(
+      `select count(*)::int as n from tenants
+        where status in (${MIGRATABLE_STATUSES.map(() => '?').join(', ')}) and schema_version < ?`,
+      [...MIGRATABLE_STATUSES, targetVersion],
     );
-    return true;
+    await recordPlatformAction(tx, {
+      superadmin,
+      tenantId: null,
+      procedure: 'admin.migrations.start',
+      details: { queued, targetVersion, tenantsBehind: behind?.n ?? 0 },
+    });
+    return queued;
   });
 }

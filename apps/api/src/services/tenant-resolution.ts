@@ -1,10 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { RESERVED_SLUGS, TENANT_ID_HEADER, TENANT_QUERY_PARAM, TENANT_SLUG_HEADER, type Role } from '@tenantry/shared';
 import { z } from 'zod';
-import { PlatformAuditSchema, TenantSchema, type Tenant, type User } from '../db/control/index.js';
+import { TenantSchema, type Tenant, type User } from '../db/control/index.js';
 import { AppError } from '../errors.js';
+import { recordPlatformAction } from './platform-audit.js';
 import { GONE_STATUSES, tenantNotFound } from './tenants.js';
 
 /** Where a request named its tenant (DESIGN §3); explicit sources first, in this order. */
@@ -213,15 +213,9 @@ export async function recordSuperadminAccess(
   em: EntityManager,
   entry: { user: User; tenantId: string; procedure: string; requestId: string; ip: string },
 ): Promise<void> {
-  // em.insert skips the entity's onCreate defaults: id and time are given here.
-  await em.insert(PlatformAuditSchema, {
-    id: randomUUID(),
-    at: new Date(),
-    superadminId: entry.user.id,
-    superadminEmail: entry.user.email,
+  await recordPlatformAction(em, {
+    superadmin: { id: entry.user.id, email: entry.user.email, requestId: entry.requestId, ip: entry.ip },
     tenantId: entry.tenantId,
     procedure: entry.procedure,
-    requestId: entry.requestId,
-    ip: entry.ip,
   });
 }

@@ -5,6 +5,7 @@ import { Migration20261123180144_invitations } from './Migration20261123180144_i
 import { Migration20261123192436_plans_usage } from './Migration20261123192436_plans_usage.js';
 import { Migration20261123222837_tenant_deletion } from './Migration20261123222837_tenant_deletion.js';
 import { Migration20261123224500_tenant_migrations } from './Migration20261123224500_tenant_migrations.js';
+import { Migration20261206194010_platform_audit_actions } from './Migration20261206194010_platform_audit_actions.js';
 
 /** Control-plane migrations in the order they apply. Add each generated migration here. */
 export const controlPlaneMigrations: MigrationObject[] = [
@@ -14,4 +15,5 @@ export const controlPlaneMigrations: MigrationObject[] = [
   { name: 'Migration20261123192436_plans_usage', class: Migration20261123192436_plans_usage },
   { name: 'Migration20261123222837_tenant_deletion', class: Migration20261123222837_tenant_deletion },
   { name: 'Migration20261123224500_tenant_migrations', class: Migration20261123224500_tenant_migrations },
+  { name: 'Migration20261206194010_platform_audit_actions', class: Migration20261206194010_platform_audit_actions },
 ];
