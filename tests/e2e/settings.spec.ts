@@ -1,6 +1,7 @@
 import { expect, signIn, test, shot, createOrganisation } from './fixtures.js';
+import { discPng } from './images.js';
 
-test('an owner sets the branding and the time zone, adds a secret that shows only masked, and both persist', async ({
+test('an owner sets the branding with a logo and the time zone, adds a secret that shows only masked, and both persist', async ({
   page,
   demo,
 }, testInfo) => {
@@ -26,6 +27,30 @@ test('an owner sets the branding and the time zone, adds a secret that shows onl
   await branding.getByRole('button', { name: 'Save branding' }).click();
   await expect(page.getByTestId('branding-saved')).toBeVisible();
   await expect(branding.getByLabel('Colour', { exact: true })).toHaveValue('#0e7490');
+  // The header shows the display name, and the initial on the colour until there is a logo.
+  const header = page.getByRole('banner');
+  await expect(header.getByTestId('switcher-current')).toHaveText(`Saint Mary ${run}`);
+  await expect(header.getByTestId('brand-initial')).toHaveText('S');
+  await expect(header.getByTestId('brand-initial')).toHaveCSS('background-color', 'rgb(14, 116, 144)');
+
+  // A logo: an image uploaded on the Files page, then chosen among the organisation's images.
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Files' }).click();
+  const [chooser] = await Promise.all([
+    page.waitForEvent('filechooser'),
+    page.getByRole('button', { name: 'Choose files' }).click(),
+  ]);
+  await chooser.setFiles({ name: 'saint-mary.png', mimeType: 'image/png', buffer: discPng(64, [14, 116, 144]) });
+  await expect(page.getByTestId('file-row').filter({ hasText: 'saint-mary.png' })).toBeVisible();
+  await page.getByRole('link', { name: 'Settings' }).click();
+  const logoOption = branding.getByLabel('Logo').locator('option', { hasText: 'saint-mary.png' });
+  await branding.getByLabel('Logo').selectOption((await logoOption.getAttribute('value')) ?? 'missing');
+  await expect(branding.getByTestId('branding-preview').getByTestId('brand-logo')).toBeVisible();
+  await branding.getByRole('button', { name: 'Save branding' }).click();
+  await expect(page.getByTestId('branding-saved')).toBeVisible();
+  const logo = header.getByTestId('brand-logo');
+  await expect(logo).toBeVisible();
+  // Loaded and decoded from its presigned URL, not a broken image.
+  await expect.poll(() => logo.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(64);
 
   // Region: the time zone.
   const region = page.getByRole('form', { name: 'Region' });
@@ -50,6 +75,8 @@ test('an owner sets the branding and the time zone, adds a secret that shows onl
   await expect(page.getByLabel('Display name')).toHaveValue(`Saint Mary ${run}`);
   await expect(page.getByLabel('Colour', { exact: true })).toHaveValue('#0e7490');
   await expect(page.getByLabel('Time zone')).toHaveValue('Europe/Paris');
+  await expect(branding.getByLabel('Logo')).toHaveValue(/^[0-9a-f-]{36}$/);
+  await expect(header.getByTestId('brand-logo')).toBeVisible();
   await expect(row.getByTestId('secret-masked')).toHaveText(`••••${secretValue.slice(-4)}`);
   await expect(page.locator('body')).not.toContainText(secretValue);
   await shot(page, testInfo, 'settings');
@@ -74,6 +101,7 @@ test('an owner sets the branding and the time zone, adds a secret that shows onl
   await expect(rows.first()).toHaveAttribute('data-action', 'config.secret_deleted');
   await expect(rows.first()).toContainText('Secret deleted');
   await expect(rows.filter({ hasText: 'Secret set' })).toHaveCount(2);
-  await expect(rows.filter({ hasText: 'Setting changed' })).toHaveCount(2);
+  // Branding twice (colour, then logo) and the time zone.
+  await expect(rows.filter({ hasText: 'Setting changed' })).toHaveCount(3);
   await expect(page.locator('body')).not.toContainText(secretValue);
 });

@@ -1,11 +1,19 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { DEFAULT_BRAND_COLOUR, type AuditEntry, type SecretSummary, type TenantConfig } from '@tenantry/shared';
+import {
+  DEFAULT_BRAND_COLOUR,
+  LOGO_MAX_BYTES,
+  type AuditEntry,
+  type BrandingView,
+  type SecretSummary,
+  type TenantConfig,
+} from '@tenantry/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tenantSchemaName } from '../src/db/tenant-schema.js';
 import { SecretDecryptionError, type SecretEnvelope } from '../src/services/keyring.js';
 import { readSecret } from '../src/services/tenant-config.js';
 import { buildTestApp, type TestApp } from './helpers/app.js';
 import { addMembership, connectDb, snapshotTenant, userIdByEmail, type Db } from './helpers/db.js';
+import { uploadFile } from './helpers/files.js';
 import { createUser, type TestUser } from './helpers/stack-env.js';
 import { call, ownerWithTenant, tenantHeader, type CallOptions, type TestTenant } from './helpers/tenants.js';
 
@@ -95,7 +103,11 @@ describe('settings', () => {
   });
 
   it('stores each known key after its schema, and audits the change with before and after', async () => {
-    const logoFileId = randomUUID();
+    const { id: logoFileId } = await uploadFile(t.app, as(users.admin), {
+      name: 'mark.webp',
+      contentType: 'image/webp',
+      body: randomBytes(32),
+    });
     const branding = await call<TenantConfig>(
       t.app,
       'mutation',
@@ -185,6 +197,79 @@ describe('settings', () => {
     for (const { path, input } of mutations) {
       expect((await call(t.app, 'mutation', path, input, as(users.admin))).status, path).toBe(200);
     }
+  });
+});
+
+describe('branding', () => {
+  const getBranding = (user: TestUser, tenantId = tenant.id) =>
+    call<BrandingView>(t.app, 'query', 'config.branding', undefined, as(user, tenantId));
+  const setLogo = (logoFileId: string | null, user: TestUser = owner) =>
+    call<TenantConfig>(
+      t.app,
+      'mutation',
+      'config.set',
+      { key: 'branding', value: { displayName: 'Branded A', colour: '#0f766e', logoFileId } },
+      as(user),
+    );
+  // The eight bytes every PNG starts with, then some of a body: S3 and the API look at the type, not the pixels.
+  const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, ...randomBytes(64)]);
+
+  it('is the tenant name and the default colour, without a logo, until set', async () => {
+    const res = await getBranding(ownerB, tenantB.id);
+    expect(res.status).toBe(200);
+    expect(res.data).toEqual({ displayName: tenantB.name, colour: DEFAULT_BRAND_COLOUR, logo: null });
+  });
+
+  it('takes a logo only among the tenant’s own small images, with the reason as a field error', async () => {
+    const text = await uploadFile(t.app, as(owner), { name: 'notes.txt', contentType: 'text/plain', body: 'hello' });
+    const big = await uploadFile(t.app, as(owner), {
+      name: 'huge.png',
+      contentType: 'image/png',
+      body: new Uint8Array(2 * LOGO_MAX_BYTES),
+    });
+    const theirs = await uploadFile(t.app, as(ownerB, tenantB.id), {
+      name: 'theirs.png',
+      contentType: 'image/png',
+      body: png,
+    });
+    const before = (await getBranding(owner)).data;
+    const cases: Array<[string, RegExp]> = [
+      [text.id, /PNG, JPEG, WebP or GIF.*text\/plain/],
+      [big.id, /at most 1 MB \(1,048,576 bytes\); huge\.png is 2,097,152 bytes/],
+      [theirs.id, /No uploaded file/],
+      [randomUUID(), /No uploaded file/],
+    ];
+    for (const [id, message] of cases) {
+      const res = await setLogo(id);
+      expect(res.status, id).toBe(400);
+      expect(res.body.error?.data.appCode).toBe('VALIDATION_FAILED');
+      expect(res.body.error?.data.zodError?.fieldErrors.logoFileId?.join(' ')).toMatch(message);
+    }
+    expect((await getBranding(owner)).data.logo?.fileId).toBe(before.logo?.fileId);
+  });
+
+  it('shows every member the logo through a presigned URL, and drops it once the file is deleted', async () => {
+    const logo = await uploadFile(t.app, as(owner), { name: 'Logo A.png', contentType: 'image/png', body: png });
+    const set = await setLogo(logo.id);
+    expect(set.status, JSON.stringify(set.body)).toBe(200);
+    expect(set.data.settings.branding.logoFileId).toBe(logo.id);
+
+    const res = await getBranding(users.viewer);
+    expect(res.status).toBe(200);
+    expect(res.data).toMatchObject({ displayName: 'Branded A', colour: '#0f766e' });
+    expect(res.data.logo).toMatchObject({ fileId: logo.id, name: 'Logo A.png' });
+    expect(Date.parse(res.data.logo!.expiresAt)).toBeGreaterThan(Date.now() + 30 * 60_000);
+    const image = await fetch(res.data.logo!.url);
+    expect(image.status).toBe(200);
+    expect(image.headers.get('content-type')).toBe('image/png');
+    expect(new Uint8Array(await image.arrayBuffer())).toEqual(png);
+
+    // Another tenant's branding never carries it.
+    expect((await getBranding(ownerB, tenantB.id)).data.logo).toBeNull();
+
+    expect((await call(t.app, 'mutation', 'files.delete', { id: logo.id }, as(owner))).status).toBe(200);
+    expect((await getBranding(users.member)).data.logo).toBeNull();
+    expect((await setLogo(null)).status).toBe(200);
   });
 });
 

@@ -20,17 +20,45 @@ export function isTimeZone(name: string): boolean {
   }
 }
 
-/** How the organisation appears in the app: its name on screen, its colour and (later) its logo. */
+/** How the organisation appears in the app: its name on screen, its colour and its logo. */
 export const Branding = z.object({
   displayName: z.string().trim().min(1, 'Give a display name').max(100, 'At most 100 characters'),
   colour: z
     .string()
     .regex(/^#[0-9a-fA-F]{6}$/, 'A colour such as #1f3a8a')
     .toLowerCase(),
-  /** A file of the tenant's (files module); null for none. */
+  /** A ready image among the tenant's files (LOGO_CONTENT_TYPES, at most LOGO_MAX_BYTES); null for none. */
   logoFileId: z.uuid('A file id (a UUID)').nullable(),
 });
 export type Branding = z.infer<typeof Branding>;
+
+/**
+ * The image types a logo may have. No SVG: an SVG opened from its URL runs its scripts, and a logo is
+ * shown to every member.
+ */
+export const LOGO_CONTENT_TYPES = ['image/png', 'image/jpeg', 'image/webp', 'image/gif'] as const;
+/** A logo is shown in every page's header: 1 MB (binary, as the app shows sizes) is plenty for that. */
+export const LOGO_MAX_BYTES = 1024 * 1024;
+
+export function isLogoFile(file: { contentType: string; size: number }): boolean {
+  return (LOGO_CONTENT_TYPES as readonly string[]).includes(file.contentType) && file.size <= LOGO_MAX_BYTES;
+}
+
+/** `config.branding`: the branding as members see it, with a presigned URL of the logo when there is one. */
+export const BrandingView = z.object({
+  displayName: z.string(),
+  colour: z.string(),
+  /** Null when no logo is set, or when the file it named has since been deleted. */
+  logo: z
+    .object({
+      fileId: z.uuid(),
+      name: z.string(),
+      url: z.string(),
+      expiresAt: z.iso.datetime(),
+    })
+    .nullable(),
+});
+export type BrandingView = z.infer<typeof BrandingView>;
 
 export const Locale = z
   .string()

@@ -1,6 +1,19 @@
-import { DeleteSecretInput, SecretSummary, SetConfigInput, SetSecretInput, TenantConfig } from '@tenantry/shared';
+import {
+  BrandingView,
+  DeleteSecretInput,
+  SecretSummary,
+  SetConfigInput,
+  SetSecretInput,
+  TenantConfig,
+} from '@tenantry/shared';
 import { z } from 'zod';
-import { deleteTenantSecret, getTenantConfig, setTenantSecret, setTenantSetting } from '../services/tenant-config.js';
+import {
+  deleteTenantSecret,
+  getBranding,
+  getTenantConfig,
+  setTenantSecret,
+  setTenantSetting,
+} from '../services/tenant-config.js';
 import { requirePermission, router } from '../trpc.js';
 
 /** The tenant's settings (any member reads them) and its write-only secrets (owners and admins). */
@@ -8,6 +21,12 @@ export const configRouter = router({
   get: requirePermission('settings.read')
     .output(TenantConfig)
     .query(({ ctx }) => getTenantConfig(ctx.em, ctx.services.keyring, ctx.tenant, ctx.membership.role, ctx.log)),
+
+  branding: requirePermission('settings.read')
+    .output(BrandingView)
+    .query(({ ctx }) =>
+      getBranding(ctx.em, { s3: ctx.services.s3, bucket: ctx.services.env.S3_BUCKET }, ctx.tenant, ctx.log),
+    ),
 
   set: requirePermission('settings.update')
     .input(SetConfigInput)

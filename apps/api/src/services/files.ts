@@ -411,6 +411,23 @@ export async function getDownloadUrl(
   return { url, expiresAt: new Date(Date.now() + settings.downloadExpiresSeconds * 1000).toISOString() };
 }
 
+/** How long a logo's URL lives; the SPA reads the branding again well before (see useBranding). */
+export const LOGO_URL_EXPIRES_SECONDS = 3600;
+
+/** A presigned GET for showing an object in the page (an <img>), not for saving it. */
+export async function presignedInlineUrl(
+  storage: FileStorage,
+  file: { key: string; contentType: string },
+  expiresInSeconds: number,
+): Promise<DownloadUrl> {
+  const url = await getSignedUrl(
+    storage.s3,
+    new GetObjectCommand({ Bucket: storage.bucket, Key: file.key, ResponseContentType: file.contentType }),
+    { expiresIn: expiresInSeconds },
+  );
+  return { url, expiresAt: new Date(Date.now() + expiresInSeconds * 1000).toISOString() };
+}
+
 /**
  * Removes a file: its object, then its row, and (for a ready file) its bytes from the tenant's storage,
  * never below zero. A pending file (an upload given up) is removed the same way.

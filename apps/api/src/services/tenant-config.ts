@@ -9,6 +9,10 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import {
   can,
   CONFIG_SETTINGS,
+  isLogoFile,
+  LOGO_CONTENT_TYPES,
+  LOGO_MAX_BYTES,
+  type BrandingView,
   defaultSettings,
   maskSecret,
   SECRET_MASK,
@@ -22,8 +26,9 @@ import {
   type TenantConfig,
 } from '@tenantry/shared';
 import { quotedSchema, tenantSchemaName } from '../db/tenant-schema.js';
-import { AppError } from '../errors.js';
+import { AppError, fieldError } from '../errors.js';
 import { recordAudit, type AuditContext } from './audit.js';
+import { LOGO_URL_EXPIRES_SECONDS, presignedInlineUrl, type FileStorage } from './files.js';
 import { SecretDecryptionError, type Keyring } from './keyring.js';
 
 /** Secrets share the table with settings; the prefix keeps a secret's name from ever meeting a setting's key. */
@@ -38,6 +43,52 @@ interface ConfigRow {
 }
 
 const table = (tenantId: string) => `${quotedSchema(tenantSchemaName(tenantId))}."config"`;
+const filesTable = (tenantId: string) => `${quotedSchema(tenantSchemaName(tenantId))}."files"`;
+
+interface LogoFileRow {
+  key: string;
+  name: string;
+  content_type: string;
+  size: string | number;
+  status: string;
+}
+
+async function logoFile(em: EntityManager, tenantId: string, fileId: string) {
+  const [row] = await em.execute<LogoFileRow[]>(
+    `select "key", "name", "content_type", "size", "status" from ${filesTable(tenantId)} where "id" = ?`,
+    [fileId],
+  );
+  return row
+    ? {
+        key: row.key,
+        name: row.name,
+        contentType: row.content_type,
+        size: Number(row.size),
+        ready: row.status === 'ready',
+      }
+    : null;
+}
+
+const bytes = (n: number) => `${n.toLocaleString('en')} bytes`;
+
+/** A logo must be one of the tenant's uploaded files, an image small enough for a page header. */
+async function assertLogoFile(em: EntityManager, tenantId: string, fileId: string): Promise<void> {
+  const file = await logoFile(em, tenantId, fileId);
+  const refuse = (message: string) =>
+    new AppError({
+      code: 'BAD_REQUEST',
+      appCode: 'VALIDATION_FAILED',
+      message,
+      fieldErrors: fieldError('logoFileId', message),
+    });
+  if (!file || !file.ready) throw refuse('No uploaded file of this organisation has this id');
+  if (!(LOGO_CONTENT_TYPES as readonly string[]).includes(file.contentType)) {
+    throw refuse(`A logo is a PNG, JPEG, WebP or GIF image; ${file.name} is ${file.contentType}`);
+  }
+  if (!isLogoFile(file)) {
+    throw refuse(`A logo is at most 1 MB (${bytes(LOGO_MAX_BYTES)}); ${file.name} is ${bytes(file.size)}`);
+  }
+}
 const iso = (d: Date | string) => new Date(d).toISOString();
 
 /** A logger that takes pino's (object, message) form; the request's or the app's. */
@@ -91,6 +142,26 @@ export async function getTenantConfig(
   return { settings: settingsOf(rows, tenant.name, log), secrets };
 }
 
+/**
+ * `config.branding`: the branding every member sees, with a presigned URL of the logo. A logo whose file
+ * has been deleted (or no longer qualifies) is simply not shown.
+ */
+export async function getBranding(
+  em: EntityManager,
+  storage: FileStorage,
+  tenant: { id: string; name: string },
+  log?: ConfigLog,
+): Promise<BrandingView> {
+  const rows = await em.execute<ConfigRow[]>(
+    `select "key", "value", "secret", "updated_at" from ${table(tenant.id)} where "key" = 'branding' and not "secret"`,
+  );
+  const { displayName, colour, logoFileId } = settingsOf(rows, tenant.name, log).branding;
+  const file = logoFileId ? await logoFile(em, tenant.id, logoFileId) : null;
+  if (!logoFileId || !file?.ready || !isLogoFile(file)) return { displayName, colour, logo: null };
+  const signed = await presignedInlineUrl(storage, file, LOGO_URL_EXPIRES_SECONDS);
+  return { displayName, colour, logo: { fileId: logoFileId, name: file.name, ...signed } };
+}
+
 /** `config.set`: one known setting, validated by its schema (the router's input); audited with before and after. */
 export async function setTenantSetting(
   em: EntityManager,
@@ -99,6 +170,7 @@ export async function setTenantSetting(
   audit: AuditContext,
 ): Promise<void> {
   const value = CONFIG_SETTINGS[input.key].parse(input.value);
+  if (input.key === 'branding' && input.value.logoFileId) await assertLogoFile(em, tenantId, input.value.logoFileId);
   await em.transactional(async (tx) => {
     const [existing] = await tx.execute<ConfigRow[]>(
       `select "value" from ${table(tenantId)} where "key" = ? and not "secret" for update`,

@@ -80,6 +80,7 @@ const CASES: Record<string, CrossTenantCase> = {
   'invitations.accept': { input: (a) => ({ id: a.invitationId }), inOwnContext: 'denied' },
   'invitations.decline': { input: (a) => ({ id: a.invitationId }), inOwnContext: 'denied' },
   'config.get': { input: () => undefined, inOwnContext: 'scoped' },
+  'config.branding': { input: () => undefined, inOwnContext: 'scoped' },
   'config.set': {
     input: () => ({ key: 'branding', value: { displayName: 'Renamed by B', colour: '#000000', logoFileId: null } }),
     inOwnContext: 'scoped',

@@ -13,7 +13,7 @@ export interface FieldProps {
   id: string;
   label: string;
   error?: string | undefined;
-  hint?: string;
+  hint?: ReactNode;
   children: (control: FieldControlProps) => ReactNode;
 }
 

@@ -1,5 +1,14 @@
-import { can, type ConfigSettings, type Role, type SecretSummary, type TenantConfig } from '@tenantry/shared';
+import {
+  can,
+  isLogoFile,
+  LOGO_MAX_BYTES,
+  type ConfigSettings,
+  type Role,
+  type SecretSummary,
+  type TenantConfig,
+} from '@tenantry/shared';
 import { useState, type FormEvent } from 'react';
+import { Link } from 'react-router';
 import { Badge } from '../../components/Badge';
 import { Button } from '../../components/Button';
 import { Card } from '../../components/Card';
@@ -11,6 +20,7 @@ import { describeError } from '../../lib/api-errors';
 import { formatDateTime } from '../../lib/time';
 import { fieldErrorsOf, trpc } from '../../lib/trpc';
 import { FormAlert } from '../auth/AuthLayout';
+import { formatBytes } from '../files/file-format';
 import { ROLE_LABELS } from '../tenants/tenant-format';
 import { DeleteTenantCard } from '../tenants/DeleteTenantCard';
 import { RequireTenant } from '../tenants/TenantStates';
@@ -26,6 +36,7 @@ import {
   type BrandingValues,
   type SecretField,
 } from './settings-form';
+import { BrandMark } from './BrandMark';
 import './settings.css';
 
 export function SettingsPage() {
@@ -82,7 +93,11 @@ function Settings({ tenantName, role, viaSuperadmin }: { tenantName: string; rol
 function useSetConfig() {
   const utils = trpc.useUtils();
   return trpc.config.set.useMutation({
-    onSuccess: (config: TenantConfig) => utils.config.get.setData(undefined, config),
+    onSuccess: (config: TenantConfig) => {
+      utils.config.get.setData(undefined, config);
+      // The header's mark and name follow at once.
+      void utils.config.branding.invalidate();
+    },
   });
 }
 
@@ -114,8 +129,25 @@ function BrandingCard({ branding, canEdit }: { branding: ConfigSettings['brandin
   };
   const serverFields = set.isError ? fieldErrorsOf(set.error) : {};
 
+  // The logo is chosen among the organisation's images small enough for a header.
+  const images = trpc.files.list.useQuery({ type: 'image/', sort: 'newest', limit: 100 });
+  const logoChoices = (images.data?.items ?? []).filter(isLogoFile);
+  const chosenIsGone =
+    values.logoFileId !== '' && images.isSuccess && !logoChoices.some((f) => f.id === values.logoFileId);
+  const savedBranding = trpc.config.branding.useQuery(undefined, { staleTime: 20 * 60_000 });
+  const savedLogo = savedBranding.data?.logo ?? null;
+  const otherChoice = values.logoFileId !== '' && values.logoFileId !== savedLogo?.fileId && !chosenIsGone;
+  // The preview of a logo not saved yet uses the file's own (short-lived) download link.
+  const chosenUrl = trpc.files.getDownloadUrl.useQuery({ id: values.logoFileId }, { enabled: otherChoice });
+  const logoUrl =
+    values.logoFileId === '' || chosenIsGone
+      ? null
+      : values.logoFileId === savedLogo?.fileId
+        ? savedLogo.url
+        : (chosenUrl.data?.url ?? null);
+
   return (
-    <Card title="Branding" description="The name and colour people of this organisation see.">
+    <Card title="Branding" description="The name, colour and logo people of this organisation see in the header.">
       <form className="form" noValidate onSubmit={submit} aria-label="Branding">
         {set.isError ? <FormAlert tone="error">{serverFields.value ?? describeError(set.error)}</FormAlert> : null}
         {saved ? (
@@ -123,8 +155,13 @@ function BrandingCard({ branding, canEdit }: { branding: ConfigSettings['brandin
             <span data-testid="branding-saved">Branding saved.</span>
           </FormAlert>
         ) : null}
-        <div className="settings-preview" aria-hidden="true">
-          <span className="settings-preview__swatch" style={{ background: values.colour }} />
+        <div className="settings-preview" aria-hidden="true" data-testid="branding-preview">
+          <BrandMark
+            displayName={values.displayName || '?'}
+            colour={/^#[0-9a-fA-F]{6}$/.test(values.colour) ? values.colour : '#000000'}
+            logoUrl={logoUrl}
+            size={32}
+          />
           <span className="settings-preview__name">{values.displayName || '—'}</span>
         </div>
         <Field id="branding-name" label="Display name" error={errors.displayName}>
@@ -162,21 +199,36 @@ function BrandingCard({ branding, canEdit }: { branding: ConfigSettings['brandin
         </Field>
         <Field
           id="branding-logo"
-          label="Logo file id (optional)"
-          error={errors.logoFileId}
-          hint="The id of an uploaded file; leave empty for no logo."
+          label="Logo"
+          error={errors.logoFileId ?? serverFields.logoFileId}
+          hint={
+            <>
+              A PNG, JPEG, WebP or GIF image of at most {formatBytes(LOGO_MAX_BYTES)}, among the organisation’s{' '}
+              <Link to="/files">files</Link>.
+            </>
+          }
         >
           {(control) => (
-            <input
+            <select
               {...control}
-              className="input mono"
+              className="input"
               value={values.logoFileId}
-              placeholder="00000000-0000-0000-0000-000000000000"
-              disabled={!canEdit}
+              disabled={!canEdit || images.isPending}
               onChange={(e) => change('logoFileId', e.target.value)}
-            />
+            >
+              <option value="">No logo</option>
+              {logoChoices.map((file) => (
+                <option key={file.id} value={file.id}>
+                  {file.name} · {formatBytes(file.size)}
+                </option>
+              ))}
+              {chosenIsGone ? <option value={values.logoFileId}>A file that is no longer there</option> : null}
+            </select>
           )}
         </Field>
+        {images.isError ? (
+          <p className="text-danger">The images could not be listed: {describeError(images.error)}</p>
+        ) : null}
         {canEdit ? (
           <div className="form__actions">
             <Button type="submit" variant="primary" loading={set.isPending} loadingLabel="Saving…">

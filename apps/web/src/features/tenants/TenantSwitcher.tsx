@@ -3,6 +3,8 @@ import { useEffect, useId, useRef, useState } from 'react';
 import { Link } from 'react-router';
 import { Spinner } from '../../components/Spinner';
 import { describeError } from '../../lib/api-errors';
+import { BrandMark } from '../settings/BrandMark';
+import { useBranding } from '../settings/useBranding';
 import { trpc } from '../../lib/trpc';
 import { ROLE_LABELS, seatsLabel } from './tenant-format';
 import { TenantStatusBadge } from './TenantStatusBadge';
@@ -29,6 +31,8 @@ export function TenantSwitcher() {
   const rootRef = useRef<HTMLDivElement>(null);
   const buttonRef = useRef<HTMLButtonElement>(null);
   const active = mine.data?.find((t) => t.id === memberTenantId) ?? null;
+  // The organisation on screen (its own or, for a superadmin, the one viewed) as it chose to appear.
+  const branding = useBranding();
 
   useEffect(() => {
     if (!open) return;
@@ -63,12 +67,21 @@ export function TenantSwitcher() {
       <button
         ref={buttonRef}
         type="button"
-        className="switcher__button"
+        className={branding ? 'switcher__button switcher__button--branded' : 'switcher__button'}
         aria-expanded={open}
         aria-controls={panelId}
         onClick={() => setOpen((value) => !value)}
         data-testid="tenant-switcher"
       >
+        {branding ? (
+          <span className="switcher__mark">
+            <BrandMark
+              displayName={branding.displayName}
+              colour={branding.colour}
+              logoUrl={branding.logo?.url ?? null}
+            />
+          </span>
+        ) : null}
         <span className="switcher__label">Organisation</span>
         {explicit ? (
           <>
@@ -81,8 +94,12 @@ export function TenantSwitcher() {
           <span className="switcher__name">Loading…</span>
         ) : active ? (
           <>
-            <span className="switcher__name" data-testid="switcher-current">
-              {active.name}
+            <span
+              className="switcher__name"
+              data-testid="switcher-current"
+              title={branding && branding.displayName !== active.name ? active.name : undefined}
+            >
+              {branding?.displayName ?? active.name}
             </span>
             <TenantSummary tenant={active} />
           </>
