@@ -6,6 +6,7 @@ import { Card } from '../../components/Card';
 import { ConfirmDialog } from '../../components/Dialog';
 import { EmptyState } from '../../components/ErrorState';
 import { PagedList } from '../../components/PagedList';
+import { FilterSelect } from '../../components/FilterSelect';
 import { SearchInput } from '../../components/SearchInput';
 import { describeError } from '../../lib/api-errors';
 import { formatDateTime } from '../../lib/time';
@@ -283,30 +284,18 @@ function FileList({ canDelete, canUpload }: { canDelete: boolean; canUpload: boo
             value={filters.search}
             onChange={(search) => setFilters((f) => ({ ...f, search }))}
           />
-          <select
-            className="input input--filter"
-            aria-label="Filter by type"
+          <FilterSelect
+            label="Filter by type"
             value={filters.type}
-            onChange={(e) => setFilters((f) => ({ ...f, type: e.target.value }))}
-          >
-            {TYPE_FILTERS.map((t) => (
-              <option key={t.value} value={t.value}>
-                {t.label}
-              </option>
-            ))}
-          </select>
-          <select
-            className="input input--filter"
-            aria-label="Sort"
+            options={TYPE_FILTERS}
+            onChange={(type) => setFilters((f) => ({ ...f, type }))}
+          />
+          <FilterSelect
+            label="Sort"
             value={filters.sort}
-            onChange={(e) => setFilters((f) => ({ ...f, sort: e.target.value as FileFilters['sort'] }))}
-          >
-            {SORTS.map((s) => (
-              <option key={s.value} value={s.value}>
-                {s.label}
-              </option>
-            ))}
-          </select>
+            options={SORTS}
+            onChange={(sort) => setFilters((f) => ({ ...f, sort }))}
+          />
         </div>
       }
     >

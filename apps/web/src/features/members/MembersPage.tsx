@@ -7,6 +7,7 @@ import { Button } from '../../components/Button';
 import { Card } from '../../components/Card';
 import { ConfirmDialog } from '../../components/Dialog';
 import { EmptyState } from '../../components/ErrorState';
+import { FilterSelect, type FilterOption } from '../../components/FilterSelect';
 import { SearchInput } from '../../components/SearchInput';
 import { describeError } from '../../lib/api-errors';
 import { formatDate } from '../../lib/time';
@@ -133,6 +134,11 @@ function SeatUsageBar({ count, maxUsers, pending }: { count: number; maxUsers: n
 
 const COLUMNS = 5;
 
+const ROLE_FILTERS: readonly FilterOption<Role | ''>[] = [
+  { value: '', label: 'All' },
+  ...ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r] })),
+];
+
 function MemberList({ role }: { role: Role }) {
   const [filters, setFilters] = useState<MemberFilters>(NO_MEMBER_FILTERS);
   const deferred = useDeferredValue(filters);
@@ -164,19 +170,12 @@ function MemberList({ role }: { role: Role }) {
             value={filters.search}
             onChange={(search) => setFilters((current) => ({ ...current, search }))}
           />
-          <select
-            className="input input--filter"
-            aria-label="Filter by role"
+          <FilterSelect
+            label="Filter by role"
             value={filters.role}
-            onChange={(e) => setFilters((current) => ({ ...current, role: e.target.value as Role | '' }))}
-          >
-            <option value="">All</option>
-            {ROLES.map((r) => (
-              <option key={r} value={r}>
-                {ROLE_LABELS[r]}
-              </option>
-            ))}
-          </select>
+            options={ROLE_FILTERS}
+            onChange={(role) => setFilters((current) => ({ ...current, role }))}
+          />
         </div>
       }
     >
