@@ -141,7 +141,8 @@ function stringClaim(payload: Readonly<Record<string, unknown>>, name: string): 
   return typeof value === 'string' && value ? value : undefined;
 }
 
-const BEARER = /^Bearer ([A-Za-z0-9\-_=]+\.[A-Za-z0-9\-_=]+\.[A-Za-z0-9\-_=]*)$/;
+/** `Authorization: Bearer <JWT>`, the access token in group 1. */
+export const BEARER = /^Bearer ([A-Za-z0-9\-_=]+\.[A-Za-z0-9\-_=]+\.[A-Za-z0-9\-_=]*)$/;
 
 /** Verifies the Cognito access token and loads (or creates) the caller's user row. */
 const authenticatedProcedure = observedProcedure.use(async ({ ctx, next }) => {

@@ -38,6 +38,12 @@ export const AppCode = z.enum([
   'UPLOAD_NOT_FINISHED',
   /** The uploaded object is not what was promised (size or type): it was removed. */
   'UPLOAD_MISMATCH',
+  /** REST: an `Idempotency-Key` header that is not 1–255 visible ASCII characters. */
+  'IDEMPOTENCY_KEY_INVALID',
+  /** REST: the first request with this `Idempotency-Key` is still running; retry after `Retry-After`. */
+  'IDEMPOTENCY_IN_PROGRESS',
+  /** REST: this `Idempotency-Key` was used for another method, path or body; use a new key. */
+  'IDEMPOTENCY_KEY_REUSED',
   'INTERNAL',
 ]);
 export type AppCode = z.infer<typeof AppCode>;

@@ -16,6 +16,7 @@ import { provisionTenant, type ProvisionOptions } from '../services/provisioning
 import { purgeTenant, type TenantStorage } from '../services/tenant-deletion.js';
 import { migrateAllTenants } from '../services/tenant-migrations.js';
 import { expirePendingUploads } from '../services/files.js';
+import { removeExpiredIdempotencyKeys } from '../services/idempotency.js';
 import { runTenantExport } from '../services/tenant-export.js';
 import type { JobName, JobPayloads } from './queue.js';
 
@@ -40,6 +41,14 @@ const FILES_EXPIRE_CRON = {
   task: 'files_expire_uploads',
   identifier: 'files_expire_uploads',
   match: '*/15 * * * *',
+  options: { backfillPeriod: 0, maxAttempts: 1 },
+};
+
+/** Hourly, once across all workers: REST idempotency keys past their 24 hours (expired ones are already ignored). */
+const IDEMPOTENCY_EXPIRE_CRON = {
+  task: 'idempotency_keys_expire',
+  identifier: 'idempotency_keys_expire',
+  match: '7 * * * *',
   options: { backfillPeriod: 0, maxAttempts: 1 },
 };
 
@@ -102,6 +111,11 @@ export function taskList(
       helpers.logger.info(`${result.removed} expired upload(s) removed in ${result.tenants} tenant(s)`);
     }
   };
+  // Recurring (IDEMPOTENCY_EXPIRE_CRON).
+  const expireIdempotencyKeys: Task = async (_payload, helpers) => {
+    const removed = await removeExpiredIdempotencyKeys(settings.orm);
+    if (removed) helpers.logger.info(`${removed} expired idempotency key(s) removed`);
+  };
   const exportTenant: Task = async (payload, helpers) => {
     if (!isPayload('tenant_export', payload)) throw new Error('tenant_export needs { tenantId, exportId }');
     if (!storage) throw new Error('tenant_export needs the S3 bucket');
@@ -118,6 +132,7 @@ export function taskList(
   return {
     provision_tenant: provision,
     tenants_migrate: migrateTenants,
+    idempotency_keys_expire: expireIdempotencyKeys,
     ...(storage ? { tenant_purge: purge } : {}),
     ...(storage ? { files_expire_uploads: expireUploads } : {}),
     ...(storage ? { tenant_export: exportTenant } : {}),
@@ -186,6 +201,6 @@ export async function startWorker(settings: WorkerSettings): Promise<Runner> {
     taskList: taskList(settings),
     ...(settings.metrics ? { events: jobEvents(settings.metrics) } : {}),
     // Given explicitly: without it graphile-worker looks for a `crontab` file in the working directory.
-    parsedCronItems: parseCronItems(settings.storage ? [FILES_EXPIRE_CRON] : []),
+    parsedCronItems: parseCronItems([...(settings.storage ? [FILES_EXPIRE_CRON] : []), IDEMPOTENCY_EXPIRE_CRON]),
   });
 }

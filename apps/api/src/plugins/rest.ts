@@ -2,6 +2,7 @@
  * REST over the same procedures (rest/routes.ts): `/auth/*`, `/tenant-status/*` and `/api/v1/*`, with
  * REST status codes (201/202/204, 423 for an organisation that is not ready, 429 with Retry-After) and one
  * error body, `{ error: { code, appCode, message, fields?, details? } }`; `GET /openapi.json` and `GET /docs`.
+ * A mutating request may carry an `Idempotency-Key` (rest/idempotency.ts): a retry gets the first answer again.
  *
  * Registered without fastify-plugin on purpose: its hooks and error handler apply to these routes only.
  */
@@ -10,6 +11,7 @@ import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import { createOpenApiNodeHttpHandler } from 'trpc-to-openapi';
 import { AppError, appCodeOf } from '../errors.js';
+import { restIdempotency } from '../rest/idempotency.js';
 import { buildOpenApiDocument, restRoutes } from '../rest/openapi.js';
 import { restRouter } from '../rest/routes.js';
 import type { AppServices } from '../services/index.js';
@@ -60,6 +62,7 @@ function safeDecode(segment: string): string {
 export async function restPlugin(app: FastifyInstance, { services }: { services: AppServices }): Promise<void> {
   const successStatus = new Map(restRoutes().map((r) => [r.procedure, r.meta.rest?.successStatus ?? 200]));
   const createContext = createContextFactory(services);
+  const idempotency = restIdempotency(services);
   const handle = createOpenApiNodeHttpHandler({
     router: restRouter,
     createContext: ({ req, res, info }) =>
@@ -88,6 +91,7 @@ export async function restPlugin(app: FastifyInstance, { services }: { services:
   });
 
   const restHandler = async (request: FastifyRequest, reply: FastifyReply) => {
+    if (await idempotency.begin(request, reply)) return reply;
     // Path parameters reach the procedures decoded (`…/members/ada%40example.com`); an encoded `/`, `?` or
     // `#` stays encoded so that it cannot change the route.
     const [path = '', query] = request.raw.url?.split(/\?(.*)/s) ?? [];
@@ -156,8 +160,8 @@ export async function restPlugin(app: FastifyInstance, { services }: { services:
     });
   });
 
-  app.addHook('onSend', async (request, reply, payload) => {
-    if (!REST_PREFIXES.some((p) => request.url.startsWith(`${p}/`))) return payload;
+  /** The body as REST clients get it: none for 204, our error body for the handler's error shape. */
+  const restPayload = (reply: FastifyReply, payload: unknown) => {
     if (reply.statusCode === 204) {
       reply.removeHeader('content-type');
       return null;
@@ -166,6 +170,14 @@ export async function restPlugin(app: FastifyInstance, { services }: { services:
     const shape = JSON.parse(payload) as TrpcErrorShape | { error: unknown };
     if ('error' in shape) return payload; // already ours
     return JSON.stringify(restErrorBody(shape, reply.statusCode));
+  };
+
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (!REST_PREFIXES.some((p) => request.url.startsWith(`${p}/`))) return payload;
+    const body = restPayload(reply, payload);
+    // Stored before the client sees it, so a retry after this answer always gets it again.
+    await idempotency.onSend(request, reply, body);
+    return body;
   });
 
   const document = buildOpenApiDocument(SERVICE_VERSION);

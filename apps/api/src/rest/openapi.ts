@@ -1,7 +1,8 @@
 /**
  * The OpenAPI 3.1 document of the REST surface, generated from the REST router's Zod models by
  * trpc-to-openapi, then completed with what the generator does not know: each route's success status,
- * our one error body, and which routes need a signed-in user, or a user and a tenant.
+ * our one error body, which routes need a signed-in user, or a user and a tenant, and the optional
+ * `Idempotency-Key` header of the mutating ones (rest/idempotency.ts).
  */
 import { TENANT_ID_HEADER } from '@tenantry/shared';
 import { generateOpenApiDocument, type OpenAPIObject } from 'trpc-to-openapi';
@@ -10,6 +11,7 @@ import type { Meta } from '../trpc.js';
 
 type Operation = {
   operationId?: string;
+  parameters?: unknown[];
   security?: Array<Record<string, string[]>>;
   responses?: Record<string, unknown>;
   [key: string]: unknown;
@@ -29,7 +31,10 @@ const ERROR_STATUSES: Record<string, string> = {
   '401': 'No token, or an expired or invalid one',
   '403': 'Not allowed (role, plan feature, suspended organisation, or TENANT_MISMATCH); see `error.appCode`',
   '404': 'Not found, or not yours to see',
-  '409': 'Conflicts with the current state (PLAN_LIMIT, a taken slug, …)',
+  '409':
+    'Conflicts with the current state (PLAN_LIMIT, a taken slug, …), or IDEMPOTENCY_IN_PROGRESS: the first request ' +
+    'with this `Idempotency-Key` is still running; retry after `Retry-After` seconds',
+  '422': 'IDEMPOTENCY_KEY_REUSED: this `Idempotency-Key` was used with another method, path or body',
   '423': 'The organisation is not ready yet (TENANT_NOT_READY); `error.details.tenantStatus` says where it is',
   '429': 'Rate limit or daily quota reached; retry after `Retry-After` seconds',
   '500': 'Something went wrong on our side; the message carries the request id',
@@ -55,6 +60,19 @@ const ErrorBody = {
       },
     },
   },
+};
+
+const MUTATING_METHODS = new Set(['post', 'put', 'patch', 'delete']);
+
+const IdempotencyKeyParameter = {
+  name: 'Idempotency-Key',
+  in: 'header',
+  required: false,
+  description:
+    'Makes a retry safe: a second request with the same key (same caller, method, path and body, within 24 h) ' +
+    'gets the first answer again, with `Idempotent-Replayed: true`, instead of acting twice. ' +
+    'Answers 5xx, 423 and 429 are not kept: the retry runs again.',
+  schema: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[!-~]+$' },
 };
 
 export function buildOpenApiDocument(version: string): OpenAPIObject {
@@ -91,13 +109,16 @@ export function buildOpenApiDocument(version: string): OpenAPIObject {
       const statuses = ['400', '429', '500'];
       if (rest.access !== 'public') statuses.push('401', '403', '404');
       if (rest.access === 'tenant' || path.includes('{id}')) statuses.push('409', '423');
-      for (const status of statuses.sort()) {
+      const idempotent = MUTATING_METHODS.has(method);
+      if (idempotent) statuses.push('409', '422');
+      for (const status of [...new Set(statuses)].sort()) {
         kept[status] = {
           description: ERROR_STATUSES[status],
           content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
         };
       }
       operation.responses = kept;
+      if (idempotent) operation.parameters = [...(operation.parameters ?? []), IdempotencyKeyParameter];
       // A path's {id} names the organisation; elsewhere a tenant route takes the header, or the current one.
       operation.security =
         rest.access === 'public'
