@@ -1,6 +1,9 @@
 import { expect, signIn, test, shot, createOrganisation } from './fixtures.js';
 import { discPng } from './images.js';
 
+// The browser's own zone, so that the organisation's (Europe/Paris) is always another one.
+test.use({ timezoneId: 'UTC' });
+
 test('an owner sets the branding with a logo and the time zone, adds a secret that shows only masked, and both persist', async ({
   page,
   demo,
@@ -69,6 +72,8 @@ test('an owner sets the branding with a logo and the time zone, adds a secret th
   const row = page.getByTestId('secret-row').filter({ hasText: 'webhook.signing' });
   await expect(row.getByTestId('secret-masked')).toHaveText(`••••${secretValue.slice(-4)}`);
   await expect(page.locator('body')).not.toContainText(secretValue);
+  // Dates follow the organisation's time zone, named since it is not the browser's (UTC here).
+  await expect(row).toContainText(/GMT\+[12]/);
 
   // After a reload everything is still there, read back from the API.
   await page.reload();

@@ -217,7 +217,13 @@ describe('branding', () => {
   it('is the tenant name and the default colour, without a logo, until set', async () => {
     const res = await getBranding(ownerB, tenantB.id);
     expect(res.status).toBe(200);
-    expect(res.data).toEqual({ displayName: tenantB.name, colour: DEFAULT_BRAND_COLOUR, logo: null });
+    expect(res.data).toEqual({
+      displayName: tenantB.name,
+      colour: DEFAULT_BRAND_COLOUR,
+      locale: 'en',
+      timezone: 'UTC',
+      logo: null,
+    });
   });
 
   it('takes a logo only among the tenant’s own small images, with the reason as a field error', async () => {

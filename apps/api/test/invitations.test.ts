@@ -39,6 +39,36 @@ const invite = (owner: TestUser, tenant: TestTenant, email: string, role = 'memb
   call<Invitation>(t.app, 'mutation', 'members.invite', { email, role }, as(owner, tenant));
 
 describe('invitations', () => {
+  it('are written as the organisation appears: its display name, locale and time zone', async () => {
+    const { user: owner, tenant } = await ownerWithTenant(t.app);
+    for (const change of [
+      { key: 'branding', value: { displayName: 'Klinikum Nord', colour: '#0f766e', logoFileId: null } },
+      { key: 'locale', value: 'de-DE' },
+      { key: 'timezone', value: 'Asia/Tokyo' },
+    ]) {
+      expect((await call(t.app, 'mutation', 'config.set', change, as(owner, tenant))).status).toBe(200);
+    }
+    const email = uniqueEmail('region');
+    const sent = await invite(owner, tenant, email);
+    expect(sent.status).toBe(200);
+    const mails = await call<Array<{ to: string; subject: string; text: string }>>(t.app, 'query', 'dev.mailbox');
+    const mail = mails.data.find((m) => m.to === email);
+    expect(mail?.subject).toBe('You are invited to Klinikum Nord on Tenantry');
+    const expected = new Intl.DateTimeFormat('de-DE', {
+      year: 'numeric',
+      month: 'long',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: '2-digit',
+      timeZoneName: 'short',
+      timeZone: 'Asia/Tokyo',
+    }).format(new Date(sent.data.expiresAt));
+    expect(mail?.text).toContain(`It expires on ${expected}.`);
+    // German month names and Tokyo's offset, not an English UTC date.
+    expect(expected).toMatch(/Januar|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember/);
+    expect(expected).toContain('GMT+9');
+  });
+
   it('reach an existing user by e-mail; accepting the link makes them a member with the role, once', async () => {
     const { user: owner, tenant } = await ownerWithTenant(t.app);
     const invitee = await createUser();

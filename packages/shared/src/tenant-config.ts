@@ -44,10 +44,15 @@ export function isLogoFile(file: { contentType: string; size: number }): boolean
   return (LOGO_CONTENT_TYPES as readonly string[]).includes(file.contentType) && file.size <= LOGO_MAX_BYTES;
 }
 
-/** `config.branding`: the branding as members see it, with a presigned URL of the logo when there is one. */
+/**
+ * `config.branding`: how the organisation appears to its members: the branding, with a presigned URL of the
+ * logo when there is one, and the region its dates and numbers are shown in.
+ */
 export const BrandingView = z.object({
   displayName: z.string(),
   colour: z.string(),
+  locale: z.string(),
+  timezone: z.string(),
   /** Null when no logo is set, or when the file it named has since been deleted. */
   logo: z
     .object({

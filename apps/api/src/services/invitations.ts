@@ -12,6 +12,7 @@ import { InvitationSchema, MembershipSchema, type Invitation, type Tenant, type 
 import { AppError } from '../errors.js';
 import { recordAudit, type AuditContext } from './audit.js';
 import type { Mailer } from './mailer.js';
+import { formatForTenant, tenantSettings } from './tenant-config.js';
 import type { MemberActor } from './members.js';
 import { maxUsersOf } from './tenants.js';
 
@@ -48,15 +49,24 @@ const conflict = (message: string) => new AppError({ code: 'CONFLICT', appCode: 
 const forbidden = (message: string) => new AppError({ code: 'FORBIDDEN', appCode: 'FORBIDDEN', message });
 const notFound = () => new AppError({ code: 'NOT_FOUND', appCode: 'NOT_FOUND', message: 'No such invitation' });
 
-async function sendInvitation(settings: InvitationSettings, tenant: Tenant, invitation: Invitation, token: string) {
+async function sendInvitation(
+  em: EntityManager,
+  settings: InvitationSettings,
+  tenant: Tenant,
+  invitation: Invitation,
+  token: string,
+) {
   const link = `${settings.appUrl.replace(/\/+$/, '')}/invitations/accept?token=${encodeURIComponent(token)}`;
+  // Written as the organisation appears to its members: its display name, its locale and time zone.
+  const config = await tenantSettings(em, tenant);
+  const name = config.branding.displayName;
   await settings.mailer.send({
     to: invitation.email,
-    subject: `You are invited to ${tenant.name} on Tenantry`,
+    subject: `You are invited to ${name} on Tenantry`,
     text:
-      `${invitation.invitedByEmail ?? 'Someone'} invited you to join ${tenant.name} as ${invitation.role}.\n\n` +
+      `${invitation.invitedByEmail ?? 'Someone'} invited you to join ${name} as ${invitation.role}.\n\n` +
       `Accept the invitation: ${link}\n\n` +
-      `It expires on ${invitation.expiresAt.toUTCString()}. If you have no account yet, sign up with ${invitation.email} first.`,
+      `It expires on ${formatForTenant(invitation.expiresAt, config)}. If you have no account yet, sign up with ${invitation.email} first.`,
   });
 }
 
@@ -114,7 +124,7 @@ export async function inviteMember(
     });
     return created;
   });
-  await sendInvitation(settings, tenant, invitation, token);
+  await sendInvitation(em, settings, tenant, invitation, token);
   return toModel(invitation);
 }
 
@@ -175,7 +185,7 @@ export async function resendInvitation(
     });
     return found;
   });
-  await sendInvitation(settings, tenant, invitation, token);
+  await sendInvitation(em, settings, tenant, invitation, token);
   return toModel(invitation);
 }
 

@@ -152,14 +152,40 @@ export async function getBranding(
   tenant: { id: string; name: string },
   log?: ConfigLog,
 ): Promise<BrandingView> {
-  const rows = await em.execute<ConfigRow[]>(
-    `select "key", "value", "secret", "updated_at" from ${table(tenant.id)} where "key" = 'branding' and not "secret"`,
-  );
-  const { displayName, colour, logoFileId } = settingsOf(rows, tenant.name, log).branding;
+  const { branding, locale, timezone } = await tenantSettings(em, tenant, log);
+  const { displayName, colour, logoFileId } = branding;
   const file = logoFileId ? await logoFile(em, tenant.id, logoFileId) : null;
-  if (!logoFileId || !file?.ready || !isLogoFile(file)) return { displayName, colour, logo: null };
+  if (!logoFileId || !file?.ready || !isLogoFile(file)) return { displayName, colour, locale, timezone, logo: null };
   const signed = await presignedInlineUrl(storage, file, LOGO_URL_EXPIRES_SECONDS);
-  return { displayName, colour, logo: { fileId: logoFileId, name: file.name, ...signed } };
+  return { displayName, colour, locale, timezone, logo: { fileId: logoFileId, name: file.name, ...signed } };
+}
+
+/** The tenant's settings (defaults where unset), without its secrets: for server code such as e-mails. */
+export async function tenantSettings(
+  em: EntityManager,
+  tenant: { id: string; name: string },
+  log?: ConfigLog,
+): Promise<ConfigSettings> {
+  const rows = await em.execute<ConfigRow[]>(
+    `select "key", "value", "secret", "updated_at" from ${table(tenant.id)} where not "secret"`,
+  );
+  return settingsOf(rows, tenant.name, log);
+}
+
+/**
+ * A moment as the tenant reads it: its locale and time zone, with the zone's name ("12 December 2026 at
+ * 14:00 CET"), for e-mails and other text written on the server.
+ */
+export function formatForTenant(date: Date, settings: Pick<ConfigSettings, 'locale' | 'timezone'>): string {
+  return new Intl.DateTimeFormat(settings.locale, {
+    year: 'numeric',
+    month: 'long',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: '2-digit',
+    timeZoneName: 'short',
+    timeZone: settings.timezone,
+  }).format(date);
 }
 
 /** `config.set`: one known setting, validated by its schema (the router's input); audited with before and after. */

@@ -4,6 +4,7 @@ import { CHANGE_PASSWORD_PATH } from '../features/auth/auth-paths';
 import { SignOutButton } from '../features/auth/SignOutButton';
 import { DevMailboxLink } from '../features/dev/DevMailboxLink';
 import { useSession } from '../features/auth/session';
+import { useRegionSync } from '../features/settings/useBranding';
 import { SuperadminBanner } from '../features/tenants/SuperadminBanner';
 import { TenantSwitcher } from '../features/tenants/TenantSwitcher';
 import { useActiveTenant, useTenantContextSync } from '../features/tenants/useActiveTenant';
@@ -18,6 +19,7 @@ export function AppShell() {
   // The console's link opens its first section but stands for all of them.
   const inConsole = useMatch('/admin/*') !== null;
   useTenantContextSync();
+  useRegionSync();
   return (
     <div className="shell">
       <a className="skip-link" href="#main">

@@ -1,10 +1,11 @@
 import { useEffect, useState } from 'react';
+import { regionDateFormat } from './region';
 
-const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
-const longDate = new Intl.DateTimeFormat(undefined, { dateStyle: 'long' });
-
-export const formatDateTime = (date: Date): string => dateTime.format(date);
-export const formatDate = (date: Date): string => longDate.format(date);
+/** A moment in the organisation's locale and time zone (lib/region.ts): "Dec 6, 2026, 7:35:11 PM". */
+export const formatDateTime = (date: Date): string =>
+  regionDateFormat({ dateStyle: 'medium', time: true }).format(date);
+/** A day in the organisation's locale and time zone: "December 6, 2026". */
+export const formatDate = (date: Date): string => regionDateFormat({ dateStyle: 'long' }).format(date);
 
 /** A short countdown such as `59m 08s`, `1h 05m` or `2d 3h`; `expired` once `ms` is not positive. */
 export function formatCountdown(ms: number): string {

@@ -1,4 +1,5 @@
 import { trpc } from '../../lib/trpc';
+import { setDisplayRegion } from '../../lib/region';
 import { useActiveTenant } from '../tenants/useActiveTenant';
 
 /** A logo's presigned URL lives an hour (LOGO_URL_EXPIRES_SECONDS); read the branding again well before. */
@@ -13,4 +14,14 @@ export function useBranding() {
     refetchInterval: BRANDING_FRESH_MS,
   });
   return active.state === 'ready' ? branding.data : undefined;
+}
+
+/**
+ * Puts the active organisation's locale and time zone into lib/region.ts, for every date and count the
+ * pages format. Set while the shell renders, not in an effect: the pages below render after it in the same
+ * pass, so none of them formats with the previous region. Without an organisation, the browser's own.
+ */
+export function useRegionSync(): void {
+  const branding = useBranding();
+  setDisplayRegion(branding ? { locale: branding.locale, timeZone: branding.timezone } : null);
 }

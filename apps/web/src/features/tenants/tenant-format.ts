@@ -1,4 +1,6 @@
-const count = new Intl.NumberFormat('en');
+import { formatInteger } from '../../lib/region';
+
+const count = { format: formatInteger };
 
 /** "12 / 1,000 users", or "3 / unlimited users" when the plan sets no cap. */
 export function seatsLabel(memberCount: number, maxUsers: number | null): string {

@@ -1,4 +1,5 @@
 import { USAGE_BASIC_RANGE_DAYS } from '@tenantry/shared';
+import { formatInteger } from '../../lib/region';
 
 const UNITS = ['B', 'KB', 'MB', 'GB', 'TB', 'PB'] as const;
 
@@ -16,10 +17,8 @@ export function formatBytes(bytes: number): string {
   return `${rounded} ${UNITS[unit]}`;
 }
 
-const integer = new Intl.NumberFormat('en');
-
-/** A count with thousands separators: "12,345". */
-export const formatCount = (n: number): string => integer.format(n);
+/** A count with the organisation's thousands separators: "12,345" (lib/region.ts). */
+export const formatCount = (n: number): string => formatInteger(n);
 
 /** How close a figure is to its limit: below 80 %, from 80 % ("warn") and from 100 % ("over"). */
 export type QuotaLevel = 'ok' | 'warn' | 'over';
