@@ -132,7 +132,9 @@ export function UsageCharts({ days }: { days: UsageDay[] }) {
             <Legend iconType="plainline" itemSorter={null} />
             <Line
               yAxisId="members"
-              type="stepAfter"
+              // A day's count is drawn over the step into that day: with stepAfter the last day (today) was a
+              // bare vertical edge, so a new organisation's one member never showed.
+              type="stepBefore"
               dataKey="members"
               name="Members"
               stroke={PRIMARY}
