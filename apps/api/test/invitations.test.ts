@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Invitation, MyInvitation } from '@tenantry/shared';
 import { tenantSchemaName } from '../src/db/tenant-schema.js';
 import { devRouter } from '../src/router/dev.js';
+import { formatForTenant } from '../src/services/tenant-config.js';
 import { createCallerFactory, type Context } from '../src/trpc.js';
 import { buildTestApp, type TestApp } from './helpers/app.js';
 import { addMembership, connectDb, userIdByEmail, type Db } from './helpers/db.js';
@@ -54,15 +55,7 @@ describe('invitations', () => {
     const mails = await call<Array<{ to: string; subject: string; text: string }>>(t.app, 'query', 'dev.mailbox');
     const mail = mails.data.find((m) => m.to === email);
     expect(mail?.subject).toBe('You are invited to Klinikum Nord on Tenantry');
-    const expected = new Intl.DateTimeFormat('de-DE', {
-      year: 'numeric',
-      month: 'long',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: '2-digit',
-      timeZoneName: 'short',
-      timeZone: 'Asia/Tokyo',
-    }).format(new Date(sent.data.expiresAt));
+    const expected = formatForTenant(new Date(sent.data.expiresAt), { locale: 'de-DE', timezone: 'Asia/Tokyo' });
     expect(mail?.text).toContain(`It expires on ${expected}.`);
     // German month names and Tokyo's offset, not an English UTC date.
     expect(expected).toMatch(/Januar|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember/);
