@@ -14,7 +14,7 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
-import { byteTicks, dayAxis, formatBytes, formatCount, formatFullDay } from './usage-format';
+import { byteTicks, dayAxis, formatBytes, formatCount, formatFullDay, type ChartDay } from './usage-format';
 
 // The palette of styles.css (SVG attributes cannot read CSS variables in every browser).
 const PRIMARY = '#1f3a8a';
@@ -40,8 +40,10 @@ function ChartFrame({ title, testId, children }: { title: string; testId: string
 }
 
 /** The days of a range as three charts: traffic, active users, and members with storage. */
-export function UsageCharts({ days }: { days: UsageDay[] }) {
-  const storageTicks = byteTicks(Math.max(0, ...days.map((d) => d.storageBytes)));
+export function UsageCharts({ days }: { days: ChartDay<UsageDay>[] }) {
+  const storageTicks = byteTicks(Math.max(0, ...days.map((d) => d.storageBytes ?? 0)));
+  // An organisation created today has one point per gauge, which no line joins: it is drawn as a dot.
+  const gaugeDot = days.filter((d) => d.members !== null).length < 2 ? { r: 3 } : false;
   const axis = dayAxis(days.map((d) => d.day));
   // Calendar ticks on every chart; on a narrow one every second (third…) is kept, evenly, so none collide.
   const xAxisProps = {
@@ -139,7 +141,7 @@ export function UsageCharts({ days }: { days: UsageDay[] }) {
               name="Members"
               stroke={PRIMARY}
               strokeWidth={2}
-              dot={false}
+              dot={gaugeDot}
             />
             <Line
               yAxisId="storage"
@@ -148,7 +150,7 @@ export function UsageCharts({ days }: { days: UsageDay[] }) {
               name="Storage"
               stroke="#b54708"
               strokeWidth={2}
-              dot={false}
+              dot={gaugeDot}
             />
           </LineChart>
         </ResponsiveContainer>

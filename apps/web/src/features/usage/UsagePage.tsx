@@ -16,6 +16,7 @@ import {
   needsAdvancedAnalytics,
   quota,
   USAGE_RANGES,
+  withExistence,
   withLiveToday,
   type UsageRangeId,
 } from './usage-format';
@@ -75,6 +76,8 @@ function UsageReport() {
     placeholderData: (previous) => previous,
   });
   const daily = trpc.usage.daily.useQuery(range, { placeholderData: (previous) => previous });
+  // Its creation day: the charts draw no members or storage before it.
+  const current = trpc.tenants.current.useQuery();
   const loadingRange = summary.isPlaceholderData || daily.isPlaceholderData;
   const locked = ranges.some((r) => !allowed(r));
 
@@ -135,7 +138,9 @@ function UsageReport() {
             </div>
           ) : (
             <Suspense fallback={<Spinner label="Loading the charts…" showLabel />}>
-              <UsageCharts days={withLiveToday(daily.data, summary.data?.today)} />
+              <UsageCharts
+                days={withExistence(withLiveToday(daily.data, summary.data?.today), current.data?.createdAt)}
+              />
             </Suspense>
           )}
         </div>

@@ -15,6 +15,7 @@ import {
   quota,
   rangeDays,
   USAGE_RANGES,
+  withExistence,
   withLiveToday,
 } from './usage-format';
 
@@ -213,5 +214,23 @@ describe('withLiveToday', () => {
     ]);
     expect(withLiveToday(days, { ...live, apiRequests: 1 })[1]!.apiRequests).toBe(2);
     expect(withLiveToday(days, undefined)).toEqual(days);
+  });
+});
+
+describe('withExistence', () => {
+  const day = (d: string, members: number, storageBytes: number) => ({ day: d, apiRequests: 0, members, storageBytes });
+
+  it('leaves out members and storage before the creation day (UTC), and keeps them from it on', () => {
+    const days = [day('2026-12-04', 0, 0), day('2026-12-05', 1, 0), day('2026-12-06', 2, 512)];
+    expect(withExistence(days, '2026-12-05T23:30:00.000Z')).toEqual([
+      { day: '2026-12-04', apiRequests: 0, members: null, storageBytes: null },
+      day('2026-12-05', 1, 0),
+      day('2026-12-06', 2, 512),
+    ]);
+  });
+
+  it('keeps every day while the creation date is unknown', () => {
+    const days = [day('2026-12-04', 0, 0)];
+    expect(withExistence(days, undefined)).toEqual(days);
   });
 });

@@ -160,3 +160,18 @@ export function withLiveToday<T extends { day: string; apiRequests: number; memb
       : d,
   );
 }
+
+/** A day of the charts: members and storage are null on days before the organisation existed (no line). */
+export type ChartDay<T> = Omit<T, 'members' | 'storageBytes'> & { members: number | null; storageBytes: number | null };
+
+/**
+ * The days as the charts draw them: before the organisation's creation day (UTC, as usage days are) it had
+ * no members and no storage to speak of, so those gauges are left out rather than drawn as zeros.
+ */
+export function withExistence<T extends { day: string; members: number; storageBytes: number }>(
+  days: readonly T[],
+  createdAt: string | undefined,
+): ChartDay<T>[] {
+  const firstDay = createdAt?.slice(0, 10);
+  return days.map((d) => (firstDay && d.day < firstDay ? { ...d, members: null, storageBytes: null } : d));
+}
