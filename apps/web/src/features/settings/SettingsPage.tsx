@@ -37,6 +37,7 @@ import {
   type SecretField,
 } from './settings-form';
 import { BrandMark } from './BrandMark';
+import { useBranding } from './useBranding';
 import './settings.css';
 
 export function SettingsPage() {
@@ -134,8 +135,7 @@ function BrandingCard({ branding, canEdit }: { branding: ConfigSettings['brandin
   const logoChoices = (images.data?.items ?? []).filter(isLogoFile);
   const chosenIsGone =
     values.logoFileId !== '' && images.isSuccess && !logoChoices.some((f) => f.id === values.logoFileId);
-  const savedBranding = trpc.config.branding.useQuery(undefined, { staleTime: 20 * 60_000 });
-  const savedLogo = savedBranding.data?.logo ?? null;
+  const savedLogo = useBranding()?.logo ?? null;
   const otherChoice = values.logoFileId !== '' && values.logoFileId !== savedLogo?.fileId && !chosenIsGone;
   // The preview of a logo not saved yet uses the file's own (short-lived) download link.
   const chosenUrl = trpc.files.getDownloadUrl.useQuery({ id: values.logoFileId }, { enabled: otherChoice });
